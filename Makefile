@@ -22,7 +22,7 @@ EXT_SQL_PARTS = $(sort $(wildcard sql/extension/*.sql))
 DATA_built = sglens--$(EXTVERSION).sql
 
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
-REGRESS_OPTS = --inputdir=. --load-extension=postgis
+REGRESS_OPTS = --inputdir=.
 
 CORE_LIBS = -lcfitsio -lpng -lm
 SHLIB_LINK = $(CORE_LIBS)

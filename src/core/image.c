@@ -290,8 +290,8 @@ sg_image_check_pixels(const sg_image *img, sg_status *st)
 		{
 			size_t		plane = (size_t) img->nx * img->ny;
 
-			sg_fail(st, SG_ERR_VALUE, "pixel (band %zu, row %zu, column %zu) is infinite; use NaN to mask a pixel",
-					i / plane + 1, (i % plane) / img->nx, i % img->nx);
+			sg_fail(st, SG_ERR_VALUE, "pixel (band %zu, row %zu, column %zu; counted from 1) is infinite; use NaN to mask a pixel",
+					i / plane + 1, (i % plane) / img->nx + 1, i % img->nx + 1);
 			return false;
 		}
 	return true;

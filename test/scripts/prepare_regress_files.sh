@@ -1,0 +1,16 @@
+#!/bin/bash
+# Create the scratch directory the pg_regress suite uses for COPY files and
+# survey tiles, with the symlinks, FIFO and non-FITS file that the tile
+# access tests must refuse.  The server's system user must be able to write it.
+set -euo pipefail
+root=/tmp/sglens_regress
+rm -rf "$root"
+mkdir -p "$root/allowed/sub" "$root/outside" "$root/allowed_evil"
+ln -s ../outside/tile.fits "$root/allowed/escape.fits"
+ln -s ../outside "$root/allowed/dirlink"
+mkfifo "$root/allowed/fifo.fits"
+echo "this is not a FITS file" >"$root/allowed/notfits.fits"
+chmod -R a+rwX "$root"
+if [ "$(id -u)" -eq 0 ]; then
+	chown -R postgres: "$root"
+fi
