@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fits_internal.h"
@@ -50,6 +51,7 @@ trim_right(char *s)
 		s[--n] = '\0';
 }
 
+/* Record a cfitsio failure with its status text and message stack. */
 void
 sg_fits_fail(sg_status *st, sg_code code, int status, bool stack, const char *fmt,...)
 {
@@ -81,6 +83,7 @@ sg_fits_fail(sg_status *st, sg_code code, int status, bool stack, const char *fm
 	fits_clear_errmsg();
 }
 
+/* Close a file, ignoring errors, and clear cfitsio's message stack. */
 void
 sg_fits_close(fitsfile *f)
 {
@@ -101,6 +104,7 @@ current_hdu(fitsfile *f)
 	return hdu;
 }
 
+/* Move to an HDU; a failure means malformed data. */
 bool
 sg_fits_move(fitsfile *f, int hdu, sg_status *st)
 {
@@ -116,6 +120,7 @@ sg_fits_move(fitsfile *f, int hdu, sg_status *st)
 	return true;
 }
 
+/* Shape of the current HDU's image (naxis 0: no pixels). */
 bool
 sg_fits_image_dims(fitsfile *f, sg_fits_dims *dims, sg_status *st)
 {
@@ -287,11 +292,28 @@ read_cd_matrix(fitsfile *f, double cd[2][2], sg_status *st)
 	return true;
 }
 
+/*
+ * Round to 12 significant digits: a scale derived from a CD matrix written
+ * as CD1_1 = -0.262/3600 comes out as 0.26199999999999846; rounding gives
+ * back 0.262, and moves any value by less than 5e-13 of itself.
+ */
+static double
+round_scale(double v)
+{
+	char		text[32];
+
+	snprintf(text, sizeof(text), "%.11e", v);
+	return strtod(text, NULL);
+}
+
 /* Check the numbers of a WCS and derive the inverse matrix and scale. */
 static bool
 finish_wcs(sg_fits_wcs *wcs, sg_status *st)
 {
-	double		det = wcs->cd[0][0] * wcs->cd[1][1] - wcs->cd[0][1] * wcs->cd[1][0];
+	double		(*cd)[2] = wcs->cd;
+	double		m = fmax(fmax(fabs(cd[0][0]), fabs(cd[0][1])),
+						 fmax(fabs(cd[1][0]), fabs(cd[1][1])));
+	double		det = NAN;		/* of cd / m, so tiny or huge scales do not underflow */
 
 	if (!(isfinite(wcs->crval[0]) && isfinite(wcs->crval[1]) &&
 		  isfinite(wcs->crpix[0]) && isfinite(wcs->crpix[1]) && fabs(wcs->crval[1]) <= 90))
@@ -300,26 +322,28 @@ finish_wcs(sg_fits_wcs *wcs, sg_status *st)
 				wcs->crval[0], wcs->crval[1], wcs->crpix[0], wcs->crpix[1]);
 		return false;
 	}
-	if (!isnormal(det))
+	if (isfinite(m) && m > 0)
+		det = (cd[0][0] / m) * (cd[1][1] / m) - (cd[0][1] / m) * (cd[1][0] / m);
+	if (isfinite(det) && det != 0)
 	{
-		sg_fail(st, SG_ERR_VALUE, "the WCS matrix is degenerate (determinant %g)", det);
-		return false;
+		wcs->cdinv[0][0] = cd[1][1] / m / (m * det);
+		wcs->cdinv[0][1] = -cd[0][1] / m / (m * det);
+		wcs->cdinv[1][0] = -cd[1][0] / m / (m * det);
+		wcs->cdinv[1][1] = cd[0][0] / m / (m * det);
+		wcs->scale = round_scale(m * sqrt(fabs(det)) * 3600.0);
 	}
-	wcs->cdinv[0][0] = wcs->cd[1][1] / det;
-	wcs->cdinv[0][1] = -wcs->cd[0][1] / det;
-	wcs->cdinv[1][0] = -wcs->cd[1][0] / det;
-	wcs->cdinv[1][1] = wcs->cd[0][0] / det;
-	wcs->scale = sqrt(fabs(det)) * 3600.0;
-	if (!(isfinite(wcs->scale) && wcs->scale > 0 && isfinite(wcs->cdinv[0][0]) &&
-		  isfinite(wcs->cdinv[0][1]) && isfinite(wcs->cdinv[1][0]) &&
-		  isfinite(wcs->cdinv[1][1])))
+	if (!(isfinite(det) && det != 0 && isfinite(wcs->scale) && wcs->scale > 0 &&
+		  isfinite(wcs->cdinv[0][0]) && isfinite(wcs->cdinv[0][1]) &&
+		  isfinite(wcs->cdinv[1][0]) && isfinite(wcs->cdinv[1][1])))
 	{
-		sg_fail(st, SG_ERR_VALUE, "the WCS matrix is degenerate (determinant %g)", det);
+		sg_fail(st, SG_ERR_VALUE, "the WCS matrix CD = [%g %g; %g %g] is degenerate",
+				cd[0][0], cd[0][1], cd[1][0], cd[1][1]);
 		return false;
 	}
 	return true;
 }
 
+/* Read the celestial WCS of the current HDU. */
 bool
 sg_fits_read_wcs(fitsfile *f, sg_fits_wcs *wcs, sg_status *st)
 {
@@ -337,6 +361,16 @@ sg_fits_read_wcs(fitsfile *f, sg_fits_wcs *wcs, sg_status *st)
 	return check_frame(f, st) && read_cd_matrix(f, wcs->cd, st) && finish_wcs(wcs, st);
 }
 
+/*
+ * cfitsio's projection code converts with truncated constants for π/180 and
+ * 2π; its results are consistent except when it wraps RA through 0, which
+ * costs about 1e-9 degrees.  We therefore call it with the reference RA at
+ * 180 degrees (projections are symmetric under rotation about the pole) so
+ * that it never wraps, and shift the RA ourselves.
+ */
+#define REFERENCE_RA 180.0
+
+/* Sky position of a FITS pixel (cfitsio status returned). */
 int
 sg_fits_pix_to_world(const sg_fits_wcs *wcs, double x, double y, double *ra, double *dec)
 {
@@ -345,26 +379,32 @@ sg_fits_pix_to_world(const sg_fits_wcs *wcs, double x, double y, double *ra, dou
 	double		dy = y - wcs->crpix[1];
 	double		ix = wcs->cd[0][0] * dx + wcs->cd[0][1] * dy;
 	double		iy = wcs->cd[1][0] * dx + wcs->cd[1][1] * dy;
+	double		lon = 0;
 	int			status = 0;
 
 	memcpy(proj, wcs->proj, sizeof(proj));
-	fits_pix_to_world(ix, iy, wcs->crval[0], wcs->crval[1], 0.0, 0.0, 1.0, 1.0, 0.0,
-					  proj, ra, dec, &status);
+	fits_pix_to_world(ix, iy, REFERENCE_RA, wcs->crval[1], 0.0, 0.0, 1.0, 1.0, 0.0,
+					  proj, &lon, dec, &status);
+	*ra = lon - REFERENCE_RA + wcs->crval[0];
 	if (status == 0 && !(isfinite(*ra) && isfinite(*dec)))
 		status = BAD_WCS_VAL;
 	return status;
 }
 
+/* FITS pixel of a sky position (cfitsio status returned). */
 int
 sg_fits_world_to_pix(const sg_fits_wcs *wcs, double ra, double dec, double *x, double *y)
 {
 	char		proj[5];
+	double		lon = fmod(ra - wcs->crval[0] + REFERENCE_RA, 360.0);
 	double		ix;
 	double		iy;
 	int			status = 0;
 
+	if (lon < 0)
+		lon += 360.0;
 	memcpy(proj, wcs->proj, sizeof(proj));
-	fits_world_to_pix(ra, dec, wcs->crval[0], wcs->crval[1], 0.0, 0.0, 1.0, 1.0, 0.0,
+	fits_world_to_pix(lon, dec, REFERENCE_RA, wcs->crval[1], 0.0, 0.0, 1.0, 1.0, 0.0,
 					  proj, &ix, &iy, &status);
 	if (status != 0)
 		return status;
@@ -373,6 +413,7 @@ sg_fits_world_to_pix(const sg_fits_wcs *wcs, double ra, double dec, double *x, d
 	return isfinite(*x) && isfinite(*y) ? 0 : BAD_WCS_VAL;
 }
 
+/* Pixel scale: given, else PIXSCALE if it agrees with the WCS, else the WCS. */
 bool
 sg_fits_pixel_scale(fitsfile *f, const sg_fits_wcs *wcs, double given, double *scale,
 					sg_status *st)
@@ -408,6 +449,7 @@ sg_fits_pixel_scale(fitsfile *f, const sg_fits_wcs *wcs, double given, double *s
 	return false;
 }
 
+/* Set the image centre to the sky position of a FITS pixel. */
 bool
 sg_fits_set_center(sg_image *img, const sg_fits_wcs *wcs, double x, double y,
 				   sg_status *st)
@@ -439,6 +481,7 @@ sg_fits_set_center(sg_image *img, const sg_fits_wcs *wcs, double x, double y,
 	return sg_image_set_center(img, ra, dec, st);
 }
 
+/* Keyword name: root, or root and cube plane number. */
 void
 sg_fits_key_name(char key[FLEN_KEYWORD], const char *root, int plane)
 {
@@ -507,6 +550,7 @@ first_name(fitsfile *f, const char *const *roots, int plane, char name[SG_BAND_N
 	}
 }
 
+/* Band name and metadata from the current header. */
 void
 sg_fits_band_keywords(fitsfile *f, int plane, sg_band *band)
 {
@@ -518,6 +562,7 @@ sg_fits_band_keywords(fitsfile *f, int plane, sg_band *band)
 	band->noise_sigma = first_value(f, cube ? noise_keys_cube : noise_keys_2d, plane, true);
 }
 
+/* Name a band: given, else from keywords, else b<n>. */
 bool
 sg_fits_name_band(sg_image *img, int b, const char *given, sg_status *st)
 {
@@ -532,6 +577,7 @@ sg_fits_name_band(sg_image *img, int b, const char *given, sg_status *st)
 	return sg_image_set_band_name(img, b, name, st);
 }
 
+/* Read a box of pixels as floats (BLANK -> NaN, floats bit for bit). */
 bool
 sg_fits_read_section(fitsfile *f, const sg_fits_dims *dims, const long first[3],
 					 const long last[3], float *dst, sg_status *st)

@@ -49,7 +49,7 @@ open_tile(const char *path, sg_status *st)
 	if (fits_open_diskfile(&f, path, READONLY, &status) > 0)
 	{
 		/* cfitsio's message stack names the path: leave it out */
-		if (status == FILE_NOT_OPENED || status == READ_ERROR)
+		if (status == FILE_NOT_OPENED)
 			sg_fits_fail(st, SG_ERR_IO, status, false, "could not open the FITS tile file");
 		else
 			sg_fits_fail(st, SG_ERR_BINARY, status, false, "the tile is not a readable FITS file");
@@ -79,12 +79,11 @@ select_hdu(fitsfile *f, int hdu, sg_fits_dims *dims, sg_status *st)
 		{
 			if (status == END_OF_FILE || status == BAD_HDU_NUM)
 			{
+				fits_clear_errmsg();
 				if (hdu > 0)
-					sg_fits_fail(st, SG_ERR_NOT_FOUND, status, false,
-								 "HDU %d does not exist in the FITS tile", hdu);
+					sg_fail(st, SG_ERR_NOT_FOUND, "HDU %d does not exist in the FITS tile", hdu);
 				else
-					sg_fits_fail(st, SG_ERR_NOT_FOUND, status, false,
-								 "the FITS tile has no 2-D image");
+					sg_fail(st, SG_ERR_NOT_FOUND, "the FITS tile has no 2-D image");
 			}
 			else
 				sg_fits_fail(st, SG_ERR_BINARY, status, true,

@@ -2,13 +2,25 @@
  * fits_read.c — read a FITS file held in memory into an sgimage.
  *
  * Two passes over the HDUs: the first checks every image's size against the
- * documented limits before anything is allocated, the second reads pixels
- * and band keywords.  Untrusted input: tile-compressed images are refused
- * (cfitsio's decompressors are a large attack surface), and every HDU is
- * checked before cfitsio is asked to read its data.
+ * documented limits, and that its data is present, before anything is
+ * allocated; the second reads pixels and band keywords.
+ *
+ * The input is untrusted.  cfitsio (4.2) reads whole 2880-byte records and
+ * its memory driver does not check the buffer end, so a buffer whose length
+ * is not a multiple of 2880 is copied into a zero-padded one; and since a
+ * truncated image would then be read from that padding (or, for whole
+ * records, fail), every image's data extent is checked against the real
+ * length first.  Each header is checked before cfitsio parses it: only
+ * printable ASCII, and plain integers for the structural keywords (BITPIX,
+ * NAXISn, PCOUNT, GCOUNT, TFIELDS <= 999, THEAP).  Otherwise cfitsio 4.2
+ * parses a binary table whose NAXIS1 is, e.g., "h 4" or holds a NUL byte
+ * with an uninitialised count and calls calloc with an absurd size.
+ * Tile-compressed images are refused: cfitsio's decompressors are a large
+ * attack surface for untrusted uploads.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fits_internal.h"
@@ -37,10 +49,118 @@ only_fill_after(const void *buf, size_t len, LONGLONG end)
 	return true;
 }
 
+/* FITS records are 2880 bytes of 80-byte header cards. */
+#define FITS_BLOCK 2880
+#define FITS_CARD 80
+
+/* Largest NAXIS and TFIELDS the FITS standard allows. */
+#define FITS_MAX_COUNT 999
+
+/* Keywords that shape an HDU; cfitsio misbehaves if their values are bad. */
+static bool
+structural_keyword(const unsigned char *card)
+{
+	static const char *const names[] = {
+		"BITPIX  ", "NAXIS   ", "PCOUNT  ", "GCOUNT  ", "TFIELDS ", "THEAP   ", NULL
+	};
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (memcmp(card, names[i], 8) == 0)
+			return true;
+	/* NAXISn */
+	if (memcmp(card, "NAXIS", 5) != 0 || card[5] < '1' || card[5] > '9')
+		return false;
+	for (int i = 6; i < 8; i++)
+		if (card[i] != ' ' && (card[i] < '0' || card[i] > '9'))
+			return false;
+	return true;
+}
+
+/* The card's value as a plain integer ("= [sign]digits [/ comment]"). */
+static bool
+integer_value(const unsigned char *card, long long *value)
+{
+	char		text[24];
+	size_t		n = 0;
+	int			i = 10;
+	int			digits = 0;
+
+	if (card[8] != '=' || card[9] != ' ')
+		return false;
+	while (i < FITS_CARD && card[i] == ' ')
+		i++;
+	if (i < FITS_CARD && (card[i] == '+' || card[i] == '-'))
+		text[n++] = (char) card[i++];
+	for (; i < FITS_CARD && card[i] >= '0' && card[i] <= '9'; i++, digits++)
+		if (digits < 18)
+			text[n++] = (char) card[i];
+	while (i < FITS_CARD && card[i] == ' ')
+		i++;
+	if (digits == 0 || digits > 18 || (i < FITS_CARD && card[i] != '/'))
+		return false;
+	text[n] = '\0';
+	*value = strtoll(text, NULL, 10);
+	return true;
+}
+
+/* A structural keyword with a value cfitsio can use safely. */
+static bool
+structural_value_ok(const unsigned char *card)
+{
+	long long	v;
+
+	if (!integer_value(card, &v))
+		return false;
+	if (memcmp(card, "BITPIX  ", 8) == 0)
+		return true;
+	if (memcmp(card, "NAXIS   ", 8) == 0 || memcmp(card, "TFIELDS ", 8) == 0)
+		return v >= 0 && v <= FITS_MAX_COUNT;
+	return v >= 0;
+}
+
+/*
+ * Check the header of HDU hdu, starting at byte start, before cfitsio
+ * parses it.  A header without END is left to cfitsio to report.
+ */
+static bool
+header_ok(const void *buf, size_t len, LONGLONG start, int hdu, sg_status *st)
+{
+	const unsigned char *bytes = buf;
+
+	for (size_t pos = (size_t) start; start >= 0 && pos + FITS_CARD <= len; pos += FITS_CARD)
+	{
+		const unsigned char *card = bytes + pos;
+
+		for (int i = 0; i < FITS_CARD; i++)
+			if (card[i] < 32 || card[i] > 126)
+			{
+				sg_fail(st, SG_ERR_BINARY, "malformed FITS data: the header of HDU %d contains byte 0x%02x; headers must be printable ASCII",
+						hdu, card[i]);
+				return false;
+			}
+		if (structural_keyword(card) && !structural_value_ok(card))
+		{
+			int			keylen = 8;
+
+			while (card[keylen - 1] == ' ')
+				keylen--;
+			sg_fail(st, SG_ERR_BINARY, "malformed FITS data: HDU %d has an invalid %.*s value",
+					hdu, keylen, (const char *) card);
+			return false;
+		}
+		if (memcmp(card, "END     ", 8) == 0)
+			break;
+	}
+	return true;
+}
+
 /* Add the image of HDU hdu to the plan, checking its size first. */
 static bool
-plan_add(read_plan *plan, int hdu, const sg_fits_dims *dims, sg_status *st)
+plan_add(read_plan *plan, int hdu, const sg_fits_dims *dims, LONGLONG data_start,
+		 size_t len, sg_status *st)
 {
+	LONGLONG	data_bytes;
+
 	if (dims->compressed)
 	{
 		sg_fail(st, SG_ERR_VALUE, "HDU %d holds a tile-compressed image, which is not supported; uncompress it first (e.g. funpack)",
@@ -57,6 +177,13 @@ plan_add(read_plan *plan, int hdu, const sg_fits_dims *dims, sg_status *st)
 	}
 	if (!sg_image_check_shape(dims->nx, dims->ny, plan->nbands + dims->nplanes, st))
 		return false;
+	data_bytes = (LONGLONG) dims->nx * dims->ny * dims->nplanes * (abs(dims->bitpix) / 8);
+	if (data_start < 0 || data_start + data_bytes > (LONGLONG) len)
+	{
+		sg_fail(st, SG_ERR_BINARY, "truncated FITS data: the image of HDU %d ends at byte %lld but the data has %zu bytes",
+				hdu, (long long) (data_start + data_bytes), len);
+		return false;
+	}
 	plan->hdu[plan->nhdus] = hdu;
 	plan->dims[plan->nhdus] = *dims;
 	plan->nhdus++;
@@ -86,11 +213,13 @@ plan_hdus(fitsfile *f, const void *buf, size_t len, read_plan *plan, sg_status *
 			sg_fail(st, SG_ERR_LIMIT, "FITS data has more than %d HDUs", SG_FITS_MAX_HDUS);
 			return false;
 		}
+		/* the end, unless something other than fill follows the last HDU */
+		if (hdu > 1 && only_fill_after(buf, len, end))
+			break;
+		if (hdu > 1 && !header_ok(buf, len, end, hdu, st))
+			return false;
 		if (fits_movabs_hdu(f, hdu, &type, &status) > 0)
 		{
-			/* the end, unless a partial header follows the last HDU */
-			if (status == END_OF_FILE && only_fill_after(buf, len, end))
-				break;
 			sg_fits_fail(st, SG_ERR_BINARY, status, true,
 						 "malformed or truncated FITS data: cannot read HDU %d", hdu);
 			return false;
@@ -103,7 +232,7 @@ plan_hdus(fitsfile *f, const void *buf, size_t len, read_plan *plan, sg_status *
 		}
 		if (!sg_fits_image_dims(f, &dims, st))
 			return false;
-		if (dims.naxis != 0 && !plan_add(plan, hdu, &dims, st))
+		if (dims.naxis != 0 && !plan_add(plan, hdu, &dims, data, len, st))
 			return false;
 	}
 	fits_clear_errmsg();
@@ -198,16 +327,32 @@ read_image(fitsfile *f, const void *buf, size_t len, const sg_fits_read_options 
 	return img;
 }
 
+/* Open a memory buffer; mem and memsize must outlive the file. */
+static fitsfile *
+open_memory(void **mem, size_t *memsize, sg_status *st)
+{
+	fitsfile   *f = NULL;
+	int			status = 0;
+
+	if (fits_open_memfile(&f, "sglens.fits", READONLY, mem, memsize, 0, NULL, &status) > 0)
+	{
+		sg_fits_fail(st, SG_ERR_BINARY, status, true, "not a readable FITS file");
+		sg_fits_close(f);
+		return NULL;
+	}
+	return f;
+}
+
 /* Read a FITS file held in memory (see fits.h). */
 sg_image *
 sg_fits_read(const void *buf, size_t len, const sg_fits_read_options *opt, sg_status *st)
 {
 	sg_fits_read_options defaults = {NULL, 0, NAN};
+	void	   *padded = NULL;
 	void	   *mem = (void *) buf; /* cfitsio never writes a READONLY file */
 	size_t		memsize = len;
-	fitsfile   *f = NULL;
-	sg_image   *img;
-	int			status = 0;
+	fitsfile   *f;
+	sg_image   *img = NULL;
 
 	if (opt == NULL)
 		opt = &defaults;
@@ -222,14 +367,27 @@ sg_fits_read(const void *buf, size_t len, const sg_fits_read_options *opt, sg_st
 				len, SG_FITS_MAX_BYTES);
 		return NULL;
 	}
-	/* mem and memsize must outlive f: cfitsio keeps their addresses */
-	if (fits_open_memfile(&f, "sglens.fits", READONLY, &mem, &memsize, 0, NULL, &status) > 0)
+	if (len % FITS_BLOCK != 0)
 	{
-		sg_fits_fail(st, SG_ERR_BINARY, status, true, "not a readable FITS file");
-		sg_fits_close(f);
+		memsize = (len / FITS_BLOCK + 1) * FITS_BLOCK;
+		padded = sg_calloc(memsize);
+		if (padded == NULL)
+		{
+			sg_fail(st, SG_ERR_NOMEM, "out of memory copying %zu bytes of FITS data", len);
+			return NULL;
+		}
+		memcpy(padded, buf, len);
+		mem = padded;
+	}
+	if (!header_ok(buf, len, 0, 1, st))
+	{
+		sg_free(padded);
 		return NULL;
 	}
-	img = read_image(f, buf, len, opt, st);
+	f = open_memory(&mem, &memsize, st);
+	if (f != NULL)
+		img = read_image(f, buf, len, opt, st);
 	sg_fits_close(f);
+	sg_free(padded);
 	return img;
 }

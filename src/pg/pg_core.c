@@ -122,6 +122,17 @@ sgpg_image_datum(sg_image *img)
 	return PointerGetDatum(img);
 }
 
+bytea *
+sgpg_bytea_from_buffer(void *buf, size_t len)
+{
+	bytea	   *out = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(out, VARHDRSZ + len);
+	memcpy(VARDATA(out), buf, len);
+	sg_free(buf);
+	return out;
+}
+
 char *
 sgpg_text(Datum d)
 {

@@ -33,6 +33,9 @@ sg_image   *sgpg_image_header(Datum d);
 /* Turn a core image (allocated with the palloc allocator) into a datum. */
 Datum		sgpg_image_datum(sg_image *img);
 
+/* A bytea holding len bytes of a core (sg_malloc'd) buffer, which is freed. */
+bytea	   *sgpg_bytea_from_buffer(void *buf, size_t len);
+
 /* A C string from a text datum. */
 char	   *sgpg_text(Datum d);
 

@@ -45,15 +45,10 @@ sgimage_to_fits(PG_FUNCTION_ARGS)
 	sg_status	st;
 	size_t		len;
 	void	   *buf;
-	bytea	   *out;
 
 	sg_status_clear(&st);
 	buf = sg_fits_write(img, &len, &st);
 	if (buf == NULL)
 		sgpg_report(&st, "cannot write FITS");
-	out = palloc(VARHDRSZ + len);
-	SET_VARSIZE(out, VARHDRSZ + len);
-	memcpy(VARDATA(out), buf, len);
-	sg_free(buf);
-	PG_RETURN_BYTEA_P(out);
+	PG_RETURN_BYTEA_P(sgpg_bytea_from_buffer(buf, len));
 }

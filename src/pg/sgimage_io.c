@@ -68,14 +68,9 @@ sgimage_send(PG_FUNCTION_ARGS)
 	sg_status	st;
 	size_t		len;
 	void	   *wire;
-	bytea	   *out;
 
 	sg_status_clear(&st);
 	wire = sg_image_to_wire(img, &len, &st);
 	sgpg_check(&st, "cannot encode sgimage");
-	out = palloc(VARHDRSZ + len);
-	SET_VARSIZE(out, VARHDRSZ + len);
-	memcpy(VARDATA(out), wire, len);
-	sg_free(wire);
-	PG_RETURN_BYTEA_P(out);
+	PG_RETURN_BYTEA_P(sgpg_bytea_from_buffer(wire, len));
 }

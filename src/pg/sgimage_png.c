@@ -57,7 +57,6 @@ sgimage_to_png(PG_FUNCTION_ARGS)
 	sg_status	st;
 	size_t		len;
 	void	   *buf;
-	bytea	   *out;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -76,9 +75,5 @@ sgimage_to_png(PG_FUNCTION_ARGS)
 		buf = sg_png_grey(img, idx[0], &s, &len, &st);
 	if (buf == NULL)
 		sgpg_report(&st, "cannot draw PNG");
-	out = palloc(VARHDRSZ + len);
-	SET_VARSIZE(out, VARHDRSZ + len);
-	memcpy(VARDATA(out), buf, len);
-	sg_free(buf);
-	PG_RETURN_BYTEA_P(out);
+	PG_RETURN_BYTEA_P(sgpg_bytea_from_buffer(buf, len));
 }

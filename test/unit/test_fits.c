@@ -53,13 +53,13 @@ mf_image(memfits *m, int bitpix, int naxis, long nx, long ny, long nz)
 static void
 mf_str(memfits *m, const char *key, const char *value)
 {
-	fits_write_key_str(m->f, key, value, NULL, &m->status);
+	fits_update_key_str(m->f, key, value, NULL, &m->status);
 }
 
 static void
 mf_dbl(memfits *m, const char *key, double value)
 {
-	fits_write_key_dbl(m->f, key, value, -17, NULL, &m->status);
+	fits_update_key_dbl(m->f, key, value, -17, NULL, &m->status);
 }
 
 /* Close the file; returns its length (the buffer stays in m->mem). */
@@ -208,6 +208,10 @@ test_round_trips(void)
 	sg_image   *odd_scale = make_image(5, 5, 2, true, true);
 
 	odd_scale->pixel_scale = 0.1 + 0.2;		/* not representable in decimal */
+	check_round_trip(one);
+	one->pixel_scale = 1e-250;	/* extreme scales: the CD determinant must not underflow */
+	check_round_trip(one);
+	one->pixel_scale = 1e250;
 	check_round_trip(one);
 	check_round_trip(three);
 	check_round_trip(bare);
@@ -441,6 +445,16 @@ plain_free(void *p, void *ctx)
 	free(p);
 }
 
+/* The header card starting with prefix, or NULL. */
+static char *
+find_card(void *buf, size_t len, const char *prefix)
+{
+	for (size_t pos = 0; pos + 80 <= len; pos += 80)
+		if (strncmp((char *) buf + pos, prefix, strlen(prefix)) == 0)
+			return (char *) buf + pos;
+	return NULL;
+}
+
 /* A primary header, padded to one block; cards are given without padding. */
 static size_t
 raw_header(char *buf, const char *const *cards)
@@ -490,8 +504,10 @@ test_bad_input(void)
 	/* truncated inside the data, inside the header, inside a second HDU */
 	back = read_with(buf, len - 2000, NAN, NULL, 0, &st);
 	CHECK(back == NULL);
-	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "malformed");
-	CHECK(strstr(st.detail, "cfitsio status") != NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "truncated FITS data");
+	back = read_with(buf, 2880 + 12 * 10 * 3 * 4, NAN, NULL, 0, &st);	/* only the padding is missing */
+	CHECK(back != NULL && sg_image_equal(back, img));
+	sg_free(back);
 	back = read_with(buf, 1000, NAN, NULL, 0, &st);
 	CHECK(back == NULL);
 	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "not a readable FITS file");
@@ -504,6 +520,7 @@ test_bad_input(void)
 		back = read_with(two, len + 1000, NAN, NULL, 0, &st);
 		CHECK(back == NULL);
 		CHECK_FAILS_WITH(st, SG_ERR_BINARY, "cannot read HDU 2");
+		CHECK(strstr(st.detail, "cfitsio status") != NULL);
 		/* zero fill after the last HDU is fine */
 		memset(two + len, 0, 1000);
 		back = read_with(two, len + 1000, NAN, NULL, 0, &st);
@@ -517,7 +534,13 @@ test_bad_input(void)
 		garbage[i] = (char) (i * 7919 % 251);
 	back = read_with(garbage, sizeof(garbage), NAN, NULL, 0, &st);
 	CHECK(back == NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "malformed FITS data");
+	for (size_t i = 0; i < sizeof(garbage); i++)
+		garbage[i] = (char) ('a' + i % 26);
+	back = read_with(garbage, sizeof(garbage), NAN, NULL, 0, &st);
+	CHECK(back == NULL);
 	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "not a readable FITS file");
+	CHECK(strstr(st.detail, "cfitsio status") != NULL);
 	back = read_with(garbage, 0, NAN, NULL, 0, &st);
 	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "empty");
 	back = read_with(garbage, SG_FITS_MAX_BYTES + 1, NAN, NULL, 0, &st);
@@ -536,6 +559,43 @@ test_bad_input(void)
 	len = raw_header(raw, flat);
 	back = read_with(raw, len, 1.0, NULL, 0, &st);
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "1-D");
+
+	/* headers are checked before cfitsio parses them */
+	sg_free(buf);
+	buf = sg_fits_write(img, &len, &st);
+	buf[80 * 3 + 12] = '\0';
+	back = read_with(buf, len, NAN, NULL, 0, &st);
+	CHECK(back == NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_BINARY, "printable ASCII");
+	{
+		static char *ttype[] = {"A"};
+		static char *tform[] = {"1E"};
+		memfits		m;
+		size_t		n;
+		char	   *card;
+
+		mf_open(&m);
+		mf_image(&m, FLOAT_IMG, 0, 0, 0, 0);
+		fits_create_tbl(m.f, BINARY_TBL, 0, 1, ttype, tform, NULL, "T", &m.status);
+		n = mf_close(&m);
+		card = find_card(m.mem, n, "TFIELDS =");
+		CHECK(card != NULL);
+		if (card != NULL)
+			memcpy(card + 10, "           123456789", 20);
+		back = read_with(m.mem, n, NAN, NULL, 0, &st);
+		CHECK(back == NULL);
+		CHECK_FAILS_WITH(st, SG_ERR_BINARY, "invalid TFIELDS value");
+		card = find_card(m.mem, n, "NAXIS1  =");
+		if (card != NULL)
+		{
+			memcpy(card + 10, "           1   h    4", 20);
+			memcpy(find_card(m.mem, n, "TFIELDS =") + 10, "                    1", 20);
+		}
+		back = read_with(m.mem, n, NAN, NULL, 0, &st);
+		CHECK(back == NULL);
+		CHECK_FAILS_WITH(st, SG_ERR_BINARY, "invalid NAXIS1 value");
+		free(m.mem);
+	}
 
 	/* an infinite pixel */
 	sg_image_pixels(img)[17] = INFINITY;
