@@ -208,14 +208,14 @@ plan_hdus(fitsfile *f, const void *buf, size_t len, read_plan *plan, sg_status *
 		int			status = 0;
 		int			type;
 
+		/* the end, unless something other than fill follows the last HDU */
+		if (hdu > 1 && only_fill_after(buf, len, end))
+			break;
 		if (hdu > SG_FITS_MAX_HDUS)
 		{
 			sg_fail(st, SG_ERR_LIMIT, "FITS data has more than %d HDUs", SG_FITS_MAX_HDUS);
 			return false;
 		}
-		/* the end, unless something other than fill follows the last HDU */
-		if (hdu > 1 && only_fill_after(buf, len, end))
-			break;
 		if (hdu > 1 && !header_ok(buf, len, end, hdu, st))
 			return false;
 		if (fits_movabs_hdu(f, hdu, &type, &status) > 0)

@@ -131,7 +131,7 @@ sg_fits_write(const sg_image *img, size_t *len, sg_status *st)
 	if (!sg_image_check_header(img, sg_image_size(img), true, st))
 		return NULL;
 	/* cfitsio grows this buffer with realloc, so it is not sg_malloc'd */
-	mem = malloc(memsize);
+	mem = calloc(1, memsize);	/* zeroed: cfitsio scans fill bytes it has not written */
 	if (mem == NULL)
 	{
 		sg_fail(st, SG_ERR_NOMEM, "out of memory for a FITS file of %zu bytes", memsize);

@@ -20,8 +20,13 @@ CREATE DATABASE sglens_astropy;
 SET client_min_messages = warning;
 CREATE EXTENSION sglens CASCADE;
 CREATE TABLE t AS SELECT sg_from_fits(pg_read_binary_file('$dir/astropy_cube.fits')) AS img;
-SELECT lo_export(o, '$dir/sglens_out.fits'), lo_unlink(o)
-FROM (SELECT lo_from_bytea(0, sg_to_fits(img)) AS o FROM t) s;
+DO \$\$
+DECLARE
+	o oid := lo_from_bytea(0, (SELECT sg_to_fits(img) FROM t));
+BEGIN
+	PERFORM lo_export(o, '$dir/sglens_out.fits');
+	PERFORM lo_unlink(o);
+END \$\$;
 \pset tuples_only on
 \o $dir/sglens_meta.txt
 SELECT sg_width(img), sg_height(img), array_to_string(sg_bands(img), ','),

@@ -852,6 +852,39 @@ write_tile(const char *dir)
 	return path;
 }
 
+/* The same tile as int32 pixels, Rice-compressed, written by cfitsio to disk. */
+static char *
+write_compressed_tile(const char *dir, void **mem, size_t *len)
+{
+	static char path[4096];
+	memfits		m = {NULL, 0, NULL, 0};
+	int		   *pix = malloc(sizeof(int) * TILE_NX * TILE_NY);
+	FILE	   *in;
+
+	for (long y = 1; y <= TILE_NY; y++)
+		for (long x = 1; x <= TILE_NX; x++)
+			pix[(y - 1) * TILE_NX + (x - 1)] = (int) tile_value(x, y);
+	snprintf(path, sizeof(path), "%s/tile.fits.fz", dir);
+	fits_create_diskfile(&m.f, path, &m.status);
+	fits_set_compression_type(m.f, RICE_1, &m.status);
+	mf_image(&m, LONG_IMG, 2, TILE_NX, TILE_NY, 1);
+	mf_tan(&m, TILE_RA, TILE_DEC, 100.5, 75.5, TILE_SCALE);
+	fits_write_img(m.f, TINT, 1, TILE_NX * TILE_NY, pix, &m.status);
+	fits_close_file(m.f, &m.status);
+	CHECK(m.status == 0);
+	free(pix);
+
+	/* and its bytes, for the in-memory reader */
+	in = fopen(path, "rb");
+	fseek(in, 0, SEEK_END);
+	*len = (size_t) ftell(in);
+	fseek(in, 0, SEEK_SET);
+	*mem = malloc(*len);
+	CHECK(fread(*mem, 1, *len, in) == *len);
+	fclose(in);
+	return path;
+}
+
 /* Cut around the sky position of tile pixel (x, y). */
 static sg_image *
 cut_at(const char *path, int hdu, double x, double y, int size, const char *band,
@@ -993,6 +1026,22 @@ test_cutout(void)
 	}
 
 	unlink(path);
+
+	/* a tile-compressed tile: cut, but refused as an in-memory upload */
+	{
+		void	   *mem = NULL;
+		size_t		len = 0;
+
+		path = write_compressed_tile(dir, &mem, &len);
+		img = cut_at(path, 0, 50, 60, 11, NULL, &st);
+		CHECK(img != NULL && stamp_matches(img, 45, 55, &nnan) && nnan == 0);
+		CHECK(img != NULL && strcmp(img->bands[0].name, "b1") == 0);
+		sg_free(img);
+		CHECK(read_with(mem, len, 1.0, NULL, 0, &st) == NULL);
+		CHECK_FAILS_WITH(st, SG_ERR_VALUE, "tile-compressed");
+		free(mem);
+		unlink(path);
+	}
 	rmdir(dir);
 }
 
