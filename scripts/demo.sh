@@ -19,8 +19,8 @@ psql -c "CREATE TABLE stamps (name text PRIMARY KEY, img sgimage)"
 echo "== loading them with sg_from_fits()"
 for f in "$out"/*.fits; do
 	name=$(basename "$f" .fits)
-	psql -v name="$name" -v data="$(base64 -w0 "$f")" \
-		-c "INSERT INTO stamps VALUES (:'name', sg_from_fits(decode(:'data', 'base64')))"
+	echo "INSERT INTO stamps VALUES (:'name', sg_from_fits(decode(:'data', 'base64')))" |
+		psql -v name="$name" -v data="$(base64 -w0 "$f")"
 done
 
 echo "== their metadata, read from the stored headers"
@@ -37,8 +37,8 @@ psql -c "SELECT name, round(max(v)::numeric, 1) AS peak_i
 
 echo "== PNG previews (Lupton asinh colour composites of g, r, i)"
 for name in $(psql -At -c "SELECT name FROM stamps ORDER BY name"); do
-	psql -At -v name="$name" -c "SELECT encode(sg_to_png(img, ARRAY['g','r','i'], q => 8, stretch => 3), 'base64')
-		FROM stamps WHERE name = :'name'" | base64 -d >"$out/$name.png"
+	echo "SELECT encode(sg_to_png(img, ARRAY['g','r','i'], q => 8, stretch => 3), 'base64')
+		FROM stamps WHERE name = :'name'" | psql -At -v name="$name" | base64 -d >"$out/$name.png"
 	echo "wrote $out/$name.png"
 done
 echo "demo finished: outputs in $out"
