@@ -24,7 +24,7 @@ DATA_built = sglens--$(EXTVERSION).sql
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=.
 
-CORE_LIBS = -lcfitsio -lpng -lm
+CORE_LIBS = -lcfitsio -lpng -lfftw3 -lm
 SHLIB_LINK = $(CORE_LIBS)
 PG_CPPFLAGS = -Iinclude -I/usr/include/cfitsio
 PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
@@ -74,5 +74,8 @@ $(BUILD)/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard include/sglens/*.h)
 	clang $(FUZZ_CFLAGS) $< $(CORE_SRCS) $(CORE_LIBS) -o $@
 
 fuzz: $(FUZZ_BINS)
+
+# ---- benchmarks (each bench/*.mk adds its targets) ----
+include $(sort $(wildcard bench/*.mk))
 
 .PHONY: core unit fuzz

@@ -17,46 +17,20 @@
 #include "base64.h"
 #include "sglens/alloc.h"
 #include "sglens/image_text.h"
+#include "strbuf.h"
 
 #define TEXT_MAGIC "SGIMAGE/1"
 #define NUMBER_MAX 64
 
+/* Append and report whether the buffer is still good. */
+static bool
+buf_append(sg_strbuf *buf, const char *s)
+{
+	sg_strbuf_append(buf, s);
+	return !buf->failed;
+}
+
 /* ---------- output ---------- */
-
-typedef struct text_buf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-} text_buf;
-
-static bool
-buf_reserve(text_buf *buf, size_t extra)
-{
-	if (buf->len + extra + 1 > buf->cap)
-	{
-		size_t		cap = (buf->len + extra + 1) * 2;
-		char	   *p = sg_realloc(buf->data, cap);
-
-		if (p == NULL)
-			return false;
-		buf->data = p;
-		buf->cap = cap;
-	}
-	return true;
-}
-
-static bool
-buf_append(text_buf *buf, const char *s)
-{
-	size_t		n = strlen(s);
-
-	if (!buf_reserve(buf, n))
-		return false;
-	memcpy(buf->data + buf->len, s, n + 1);
-	buf->len += n;
-	return true;
-}
 
 /* Shortest decimal that reads back to exactly v (v finite). */
 static void
@@ -77,7 +51,7 @@ format_double(double v, char *out)
 }
 
 static bool
-append_double(text_buf *buf, double v)
+append_double(sg_strbuf *buf, double v)
 {
 	char		num[NUMBER_MAX];
 
@@ -89,7 +63,7 @@ append_double(text_buf *buf, double v)
 
 /* Append " key=v1,v2,..." for one band field unless every value is unknown. */
 static bool
-append_band_list(text_buf *buf, const sg_image *img, const char *key, size_t offset)
+append_band_list(sg_strbuf *buf, const sg_image *img, const char *key, size_t offset)
 {
 	bool		any = false;
 
@@ -111,7 +85,7 @@ append_band_list(text_buf *buf, const sg_image *img, const char *key, size_t off
 }
 
 static bool
-append_header(text_buf *buf, const sg_image *img)
+append_header(sg_strbuf *buf, const sg_image *img)
 {
 	char		tmp[96];
 
@@ -155,13 +129,13 @@ pixels_to_le(const sg_image *img, unsigned char *out)
 }
 
 static bool
-append_data(text_buf *buf, const sg_image *img)
+append_data(sg_strbuf *buf, const sg_image *img)
 {
 	size_t		nbytes = sg_image_npixels(img) * 4;
 	size_t		nchars = sg_base64_encoded_len(nbytes);
 	unsigned char *raw;
 
-	if (!buf_append(buf, " data=") || !buf_reserve(buf, nchars))
+	if (!buf_append(buf, " data=") || !sg_strbuf_reserve(buf, nchars))
 		return false;
 	raw = sg_malloc(nbytes);
 	if (raw == NULL)
@@ -177,7 +151,7 @@ append_data(text_buf *buf, const sg_image *img)
 char *
 sg_image_to_text(const sg_image *img, sg_status *st)
 {
-	text_buf	buf = {NULL, 0, 0};
+	sg_strbuf	buf = {NULL, 0, 0, false};
 
 	if (!append_header(&buf, img) || !append_data(&buf, img))
 	{
