@@ -34,6 +34,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS does not track headers: rebuild every object when any header changes
+$(OBJS): $(wildcard include/sglens/*.h src/core/*.h src/pg/*.h)
+
 $(DATA_built): $(EXT_SQL_PARTS) sglens.control
 	cat $(EXT_SQL_PARTS) > $@
 

@@ -56,6 +56,24 @@ FROM (SELECT simulate_lens('{}', 'Euclid', 256, 5) AS img OFFSET 0) x,
 WHERE s.name = 'Euclid'
 GROUP BY b.band, sigma, b.sky_mag, b.zeropoint, s.pixel_scale, b.exposure_time, b.n_exposures, s.read_noise;
 
+-- a pixelised PSF given as an image: a source inside one pixel takes the
+-- normalised kernel's shape exactly
+CREATE TABLE psfs AS SELECT
+	sgimage('{{0,0,0,0,0},{0,1,2,1,0},{0,2,4,2,0},{0,1,2,1,0},{0,0,0,0,0}}'::float4[], 0.1) AS blur;
+WITH p AS MATERIALIZED (
+	SELECT sg_to_array(simulate_lens('{"source": [{"type": "GAUSSIAN", "amp": 1, "sigma": 0.001}]}',
+		'Euclid', 7, noise => false, supersampling => 1, psf => blur), 'VIS') AS a FROM psfs)
+SELECT a[4][4] / a[4][3] AS centre_over_side, a[4][4] / a[3][3] AS centre_over_corner,
+	abs(a[4][2]) < 1e-6 * a[4][4] AND abs(a[1][1]) < 1e-6 * a[4][4] AS zero_outside
+FROM p;
+SELECT sg_psf_fwhm(simulate_lens('{}', 'Euclid', 5, noise => false, psf => blur), 'VIS') IS NULL AS no_single_fwhm
+FROM psfs;
+SELECT sg_test_error($$SELECT simulate_lens('{}', 'LSST', 8, bands => ARRAY['g', 'r'],
+	psf => sg_merge(sgimage('{{1}}'::float4[], 0.2, ARRAY['g']), sgimage('{{1}}'::float4[], 0.2, ARRAY['i'])))$$);
+SELECT sg_test_error($$SELECT simulate_lens('{}', 'Euclid', 8, psf => sgimage('{{1}}'::float4[], 0.2))$$);
+SELECT sg_test_error($$SELECT simulate_lens('{}', 'Euclid', 8, psf => sgimage('{{1,1}}'::float4[], 0.1))$$);
+SELECT sg_test_error($$SELECT simulate_lens('{}', 'Euclid', 8, psf => blur, psf_beta => 3) FROM psfs$$);
+
 -- the named-argument form equals the jsonb form
 SELECT simulate_lens(survey => 'LSST', theta_e => 1.2, source_mag => 23, e1 => 0.1, size => 32, seed => 3) =
 	simulate_lens('{"lens": [{"type": "SIE", "theta_E": 1.2, "e1": 0.1, "e2": 0},

@@ -18,9 +18,12 @@ typedef struct sg_simulate_options
 	bool		add_noise;
 	uint64_t	seed;
 	double		psf_beta;		/* 0 = Gaussian PSF; > 1 = Moffat with this β */
+	const sg_image *psf_image;	/* pixelised PSF (odd size, the survey's pixel
+								 * scale; one band for all, or bands by name),
+								 * or NULL */
 } sg_simulate_options;
 
-/* Options with defaults: 64 pixels, supersampling 2, noise on, seed 0, Gaussian PSF. */
+/* Options with defaults: 64 pixels, supersampling 2, noise on, seed 0, Gaussian PSF, no PSF image. */
 sg_simulate_options sg_simulate_defaults(void);
 
 /*

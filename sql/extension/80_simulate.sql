@@ -6,9 +6,9 @@
 CREATE FUNCTION simulate_lens(params jsonb, survey text, size integer DEFAULT 64,
 	seed bigint DEFAULT 0, noise boolean DEFAULT true, supersampling integer DEFAULT 2,
 	bands text[] DEFAULT NULL, psf_beta float8 DEFAULT NULL,
-	ra float8 DEFAULT NULL, "dec" float8 DEFAULT NULL) RETURNS sgimage
+	ra float8 DEFAULT NULL, "dec" float8 DEFAULT NULL, psf sgimage DEFAULT NULL) RETURNS sgimage
 	AS 'MODULE_PATHNAME', 'sglens_simulate_lens' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION simulate_lens(jsonb, text, integer, bigint, boolean, integer, text[], float8, float8, float8) IS
+COMMENT ON FUNCTION simulate_lens(jsonb, text, integer, bigint, boolean, integer, text[], float8, float8, float8, sgimage) IS
 	'survey image (e-/s pixels) of a lens scene given in lenstronomy''s layout; deterministic for a seed';
 
 CREATE FUNCTION simulate_lens(survey text, theta_e float8, source_mag float8,

@@ -27,7 +27,7 @@ survey_bands(const sg_survey *sv, sgpg_bands *bands)
 
 /*
  * simulate_lens(params, survey, size, seed, noise, supersampling, bands,
- * psf_beta, ra, dec): a survey image of a lens scene.
+ * psf_beta, ra, dec, psf): a survey image of a lens scene.
  */
 Datum
 sglens_simulate_lens(PG_FUNCTION_ARGS)
@@ -52,6 +52,11 @@ sglens_simulate_lens(PG_FUNCTION_ARGS)
 	opt.add_noise = PG_GETARG_BOOL(4);
 	opt.supersampling = PG_GETARG_INT32(5);
 	opt.psf_beta = PG_ARGISNULL(7) ? 0 : PG_GETARG_FLOAT8(7);
+	opt.psf_image = PG_ARGISNULL(10) ? NULL : PG_GETARG_SGIMAGE(10);
+	if (opt.psf_image && opt.psf_beta != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("give either psf_beta (Moffat PSF) or a psf image, not both")));
 	survey_bands(&sv, &bands);
 	sgpg_scene_from_jsonb(PG_GETARG_JSONB_P(0), &bands, opt.seed, scene);
 	sg_status_clear(&st);
