@@ -24,7 +24,7 @@ DATA_built = sglens--$(EXTVERSION).sql
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=.
 
-CORE_LIBS = -lcfitsio -lpng -lfftw3 -lm
+CORE_LIBS = -lcfitsio -lpng -lfftw3 -lopenblas -lz -lm
 SHLIB_LINK = $(CORE_LIBS)
 PG_CPPFLAGS = -Iinclude -I/usr/include/cfitsio
 PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror

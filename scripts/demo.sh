@@ -41,4 +41,20 @@ for name in $(psql -At -c "SELECT name FROM stamps ORDER BY name"); do
 		FROM stamps WHERE name = :'name'" | psql -At -v name="$name" | base64 -d >"$out/$name.png"
 	echo "wrote $out/$name.png"
 done
+echo "== a mock LSST survey: 300 objects from the population sampler (half lenses)"
+psql -c "CREATE TABLE mock AS SELECT * FROM simulate_lens_sample(300, 'LSST', 2026,
+	lens_fraction => 0.5, bands => ARRAY['g','r','i'], size => 64)"
+psql -c "SELECT kind, count(*) AS n, round(avg(sg_noise(image, 'i'))::numeric, 4) AS noise_i_e_per_s
+	FROM mock GROUP BY kind ORDER BY n DESC"
+psql -c "SELECT id, round((params #>> '{lens,0,theta_E}')::numeric, 2) AS theta_e_arcsec,
+	round((params #>> '{source,0,center_x}')::numeric, 2) AS source_x,
+	round((params #>> '{source,0,center_y}')::numeric, 2) AS source_y
+	FROM mock WHERE is_lens ORDER BY (params #>> '{lens,0,theta_E}')::float8 DESC LIMIT 5"
+for id in $(psql -At -c "(SELECT id FROM mock WHERE is_lens ORDER BY (params #>> '{lens,0,theta_E}')::float8 DESC LIMIT 3)
+		UNION ALL (SELECT min(id) FROM mock WHERE NOT is_lens GROUP BY kind)"); do
+	kind=$(psql -At -c "SELECT kind FROM mock WHERE id = $id")
+	psql -At -c "SELECT encode(sg_to_png(image, ARRAY['g','r','i'], q => 8), 'base64') FROM mock WHERE id = $id" |
+		base64 -d >"$out/mock_${id}_${kind}.png"
+done
+echo "wrote $(ls "$out"/mock_*.png | wc -l) mock-survey previews"
 echo "demo finished: outputs in $out"

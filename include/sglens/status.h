@@ -20,6 +20,7 @@ typedef enum sg_code
 	SG_ERR_NOT_FOUND,			/* a named thing (band, HDU) does not exist */
 	SG_ERR_IO,					/* reading a file failed */
 	SG_ERR_OUT_OF_FOOTPRINT,	/* a sky position lies outside an image */
+	SG_ERR_CANCELLED,			/* the caller's progress callback asked to stop */
 	SG_ERR_INTERNAL				/* a bug or a library failure we cannot classify */
 } sg_code;
 

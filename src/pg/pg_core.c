@@ -58,6 +58,8 @@ sqlstate_of(sg_code code)
 			return ERRCODE_IO_ERROR;
 		case SG_ERR_OUT_OF_FOOTPRINT:
 			return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+		case SG_ERR_CANCELLED:
+			return ERRCODE_QUERY_CANCELED;
 		case SG_OK:
 		case SG_ERR_INTERNAL:
 			break;

@@ -1,0 +1,217 @@
+/*
+ * nn_conv.c — 2-D convolution with 'same' padding, lowered to matrix
+ * products: im2col turns each sample into a (cin·k·k) × (hout·wout) matrix,
+ * so the layer is one cblas_sgemm per sample with the weights viewed as a
+ * cout × (cin·k·k) matrix.  Backward: dW = dY colᵀ, dX = col2im(Wᵀ dY).
+ */
+#include <cblas.h>
+#include <string.h>
+
+#include "nn_internal.h"
+
+nn_conv_geom
+nn_conv_same(int cin, int h, int w, int cout, int k, int stride)
+{
+	nn_conv_geom g;
+
+	g.cin = cin;
+	g.h = h;
+	g.w = w;
+	g.cout = cout;
+	g.k = k;
+	g.stride = stride;
+	g.pad = k / 2;
+	g.hout = (h + 2 * g.pad - k) / stride + 1;
+	g.wout = (w + 2 * g.pad - k) / stride + 1;
+	return g;
+}
+
+/* True when the input itself is the lowered matrix (1×1, stride 1). */
+static bool
+conv_is_direct(const nn_conv_geom *g)
+{
+	return g->k == 1 && g->stride == 1 && g->pad == 0;
+}
+
+size_t
+nn_conv_col_size(const nn_conv_geom *g)
+{
+	if (conv_is_direct(g))
+		return 0;
+	return (size_t) g->cin * g->k * g->k * g->hout * g->wout;
+}
+
+void
+nn_im2col(const nn_conv_geom *g, const float *x, float *col)
+{
+	int			hw_out = g->hout * g->wout;
+
+	for (int ci = 0; ci < g->cin; ci++)
+	{
+		const float *xc = x + (size_t) ci * g->h * g->w;
+
+		for (int ky = 0; ky < g->k; ky++)
+			for (int kx = 0; kx < g->k; kx++)
+			{
+				float	   *dst = col + ((size_t) (ci * g->k + ky) * g->k + kx) * hw_out;
+
+				for (int oy = 0; oy < g->hout; oy++)
+				{
+					int			iy = oy * g->stride - g->pad + ky;
+					float	   *row = dst + (size_t) oy * g->wout;
+
+					if (iy < 0 || iy >= g->h)
+					{
+						memset(row, 0, sizeof(float) * g->wout);
+						continue;
+					}
+					if (g->stride == 1)
+					{
+						/* columns ox with 0 <= ox - pad + kx < w are one copy */
+						int			lo = g->pad - kx > 0 ? g->pad - kx : 0;
+						int			hi = g->w + g->pad - kx < g->wout ? g->w + g->pad - kx : g->wout;
+
+						if (hi < lo)
+							hi = lo;
+						memset(row, 0, sizeof(float) * lo);
+						memcpy(row + lo, xc + iy * g->w + lo - g->pad + kx, sizeof(float) * (hi - lo));
+						memset(row + hi, 0, sizeof(float) * (g->wout - hi));
+						continue;
+					}
+					for (int ox = 0; ox < g->wout; ox++)
+					{
+						int			ix = ox * g->stride - g->pad + kx;
+
+						row[ox] = (ix >= 0 && ix < g->w) ? xc[iy * g->w + ix] : 0.0f;
+					}
+				}
+			}
+	}
+}
+
+void
+nn_col2im(const nn_conv_geom *g, const float *col, float *dx)
+{
+	int			hw_out = g->hout * g->wout;
+
+	for (int ci = 0; ci < g->cin; ci++)
+	{
+		float	   *dc = dx + (size_t) ci * g->h * g->w;
+
+		for (int ky = 0; ky < g->k; ky++)
+			for (int kx = 0; kx < g->k; kx++)
+			{
+				const float *src = col + ((size_t) (ci * g->k + ky) * g->k + kx) * hw_out;
+
+				for (int oy = 0; oy < g->hout; oy++)
+				{
+					int			iy = oy * g->stride - g->pad + ky;
+					const float *row = src + (size_t) oy * g->wout;
+
+					if (iy < 0 || iy >= g->h)
+						continue;
+					for (int ox = 0; ox < g->wout; ox++)
+					{
+						int			ix = ox * g->stride - g->pad + kx;
+
+						if (ix >= 0 && ix < g->w)
+							dc[iy * g->w + ix] += row[ox];
+					}
+				}
+			}
+	}
+}
+
+void
+nn_conv_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
+				const float *b, sg_nn_act act, float *y, float *col)
+{
+	int			kk = g->cin * g->k * g->k;
+	int			hw_out = g->hout * g->wout;
+	size_t		in_per = (size_t) g->cin * g->h * g->w;
+	size_t		out_per = (size_t) g->cout * hw_out;
+
+	for (int i = 0; i < n; i++)
+	{
+		const float *xi = x + i * in_per;
+		float	   *yi = y + i * out_per;
+		const float *lowered = xi;
+		float		beta = 0.0f;
+
+		if (!conv_is_direct(g))
+		{
+			nn_im2col(g, xi, col);
+			lowered = col;
+		}
+		if (b)
+		{
+			for (int c = 0; c < g->cout; c++)
+				for (int j = 0; j < hw_out; j++)
+					yi[(size_t) c * hw_out + j] = b[c];
+			beta = 1.0f;
+		}
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->cout, hw_out, kk,
+					1.0f, w, kk, lowered, hw_out, beta, yi, hw_out);
+		if (act != SG_NN_ACT_NONE)
+			nn_act_forward(act, out_per, yi, yi);
+	}
+}
+
+void
+nn_conv_backward(const nn_conv_geom *g, int n, const float *x, const float *w,
+				 const float *dy, float *dw, float *db, float *dx, float *col)
+{
+	int			kk = g->cin * g->k * g->k;
+	int			hw_out = g->hout * g->wout;
+	size_t		in_per = (size_t) g->cin * g->h * g->w;
+	size_t		out_per = (size_t) g->cout * hw_out;
+	bool		direct = conv_is_direct(g);
+
+	if (dw)
+		memset(dw, 0, sizeof(float) * kk * g->cout);
+	if (db)
+	{
+		for (int c = 0; c < g->cout; c++)
+		{
+			double		s = 0.0;
+
+			for (int i = 0; i < n; i++)
+			{
+				const float *d = dy + i * out_per + (size_t) c * hw_out;
+
+				for (int j = 0; j < hw_out; j++)
+					s += d[j];
+			}
+			db[c] = (float) s;
+		}
+	}
+	for (int i = 0; i < n; i++)
+	{
+		const float *xi = x + i * in_per;
+		const float *dyi = dy + i * out_per;
+
+		if (dw)
+		{
+			const float *lowered = xi;
+
+			if (!direct)
+			{
+				nn_im2col(g, xi, col);
+				lowered = col;
+			}
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->cout, kk, hw_out,
+						1.0f, dyi, hw_out, lowered, hw_out, 1.0f, dw, kk);
+		}
+		if (dx == NULL)
+			continue;
+		if (direct)
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kk, hw_out, g->cout,
+						1.0f, w, kk, dyi, hw_out, 1.0f, dx + i * in_per, hw_out);
+		else
+		{
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kk, hw_out, g->cout,
+						1.0f, w, kk, dyi, hw_out, 0.0f, col, hw_out);
+			nn_col2im(g, col, dx + i * in_per);
+		}
+	}
+}

@@ -1,0 +1,1108 @@
+/*
+ * test_nn.c — unit tests of the neural-network engine: every layer's
+ * gradients against central finite differences, whole residual models,
+ * batch-norm folding, determinism, cancellation, Adam, and a training
+ * smoke test (bright centre vs bright ring, 8×8) whose loss must fall.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "sglens/alloc.h"
+#include "sglens/nn.h"
+#include "sglens/rng.h"
+#include "unit.h"
+#include "../../src/core/nn_internal.h"
+
+#define GRAD_TOL 1e-2
+
+static sg_rng rng;
+
+/* Fill a with uniform values in [lo, hi). */
+static void
+fill(float *a, size_t n, double lo, double hi)
+{
+	for (size_t i = 0; i < n; i++)
+		a[i] = (float) sg_rng_range(&rng, lo, hi);
+}
+
+/* Σ r_i y_i in double. */
+static double
+dot(const float *r, const float *y, size_t n)
+{
+	double		s = 0.0;
+
+	for (size_t i = 0; i < n; i++)
+		s += (double) r[i] * y[i];
+	return s;
+}
+
+/* Central difference of loss() in a[i] with step h. */
+static double
+central_diff(double (*loss) (void *), void *ctx, float *a, size_t i, float h)
+{
+	float		save = a[i],
+				up = save + h,
+				dn = save - h;
+	double		lp,
+				lm;
+
+	a[i] = up;
+	lp = loss(ctx);
+	a[i] = dn;
+	lm = loss(ctx);
+	a[i] = save;
+	return (lp - lm) / ((double) up - (double) dn);
+}
+
+static long kink_retried;		/* elements whose step had to be reduced */
+
+/*
+ * Relative error ‖numeric − analytic‖ / max(‖numeric‖, ‖analytic‖, floor)
+ * of the gradient g of loss() with respect to the n floats of a.  The floor
+ * keeps a gradient that is truly zero (a bias feeding a training-mode batch
+ * norm) from comparing float noise with float noise.  With kinks=true
+ * (ReLU), a step can straddle a kink of the loss; the difference is then
+ * retried with steps h/2 and h/4 and the one nearest the analytic value
+ * kept (a wrong gradient matches at no step), counted in kink_retried.
+ */
+static double
+grad_error_floor(double (*loss) (void *), void *ctx, float *a, size_t n,
+				 const float *g, float h, double floor_norm, bool kinks)
+{
+	double		d2 = 0.0,
+				n2 = 0.0,
+				a2 = 0.0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		double		num = central_diff(loss, ctx, a, i, h);
+
+		if (kinks && fabs(num - g[i]) > 0.005 * fabs(g[i]) + 2e-5)
+		{
+			kink_retried++;
+			for (int k = 1; k <= 2; k++)
+			{
+				double		alt = central_diff(loss, ctx, a, i, h / (float) (1 << k));
+
+				if (fabs(alt - g[i]) < fabs(num - g[i]))
+					num = alt;
+			}
+		}
+		d2 += (num - g[i]) * (num - g[i]);
+		n2 += num * num;
+		a2 += (double) g[i] * g[i];
+	}
+	if (n2 == 0.0 && a2 == 0.0 && floor_norm == 0.0)
+		return 0.0;
+	return sqrt(d2) / fmax(fmax(sqrt(n2), sqrt(a2)), floor_norm);
+}
+
+/* Relative gradient error without a floor. */
+static double
+grad_error(double (*loss) (void *), void *ctx, float *a, size_t n,
+		   const float *g, float h)
+{
+	return grad_error_floor(loss, ctx, a, n, g, h, 0.0, false);
+}
+
+/* ---- convolution ---- */
+
+typedef struct conv_case
+{
+	nn_conv_geom g;
+	int			n;
+	float	   *x,
+			   *w,
+			   *b,
+			   *y,
+			   *r,
+			   *col;
+} conv_case;
+
+static double
+conv_loss(void *ctx)
+{
+	conv_case  *c = ctx;
+
+	nn_conv_forward(&c->g, c->n, c->x, c->w, c->b, SG_NN_ACT_NONE, c->y, c->col);
+	return dot(c->r, c->y, (size_t) c->n * c->g.cout * c->g.hout * c->g.wout);
+}
+
+/* dX, dW, db of one convolution geometry. */
+static void
+check_conv(int n, int cin, int h, int w, int cout, int k, int stride)
+{
+	conv_case	c;
+	size_t		nx = (size_t) n * cin * h * w,
+				nw = (size_t) cout * cin * k * k,
+				ny;
+	float	   *dx,
+			   *dw,
+			   *db;
+	double		ex,
+				ew,
+				eb;
+
+	c.g = nn_conv_same(cin, h, w, cout, k, stride);
+	c.n = n;
+	ny = (size_t) n * cout * c.g.hout * c.g.wout;
+	c.x = malloc(sizeof(float) * nx);
+	c.w = malloc(sizeof(float) * nw);
+	c.b = malloc(sizeof(float) * cout);
+	c.y = malloc(sizeof(float) * ny);
+	c.r = malloc(sizeof(float) * ny);
+	c.col = malloc(sizeof(float) * (nn_conv_col_size(&c.g) + 1));
+	dx = calloc(nx, sizeof(float));
+	dw = malloc(sizeof(float) * nw);
+	db = malloc(sizeof(float) * cout);
+	fill(c.x, nx, -1, 1);
+	fill(c.w, nw, -0.5, 0.5);
+	fill(c.b, cout, -0.5, 0.5);
+	fill(c.r, ny, -1, 1);
+	conv_loss(&c);
+	nn_conv_backward(&c.g, n, c.x, c.w, c.r, dw, db, dx, c.col);
+	ex = grad_error(conv_loss, &c, c.x, nx, dx, 1e-2f);
+	ew = grad_error(conv_loss, &c, c.w, nw, dw, 1e-2f);
+	eb = grad_error(conv_loss, &c, c.b, cout, db, 1e-2f);
+	CHECK(ex < GRAD_TOL);
+	CHECK(ew < GRAD_TOL);
+	CHECK(eb < GRAD_TOL);
+	if (ex >= GRAD_TOL || ew >= GRAD_TOL || eb >= GRAD_TOL)
+		fprintf(stderr, "conv k%d s%d: dx %g dw %g db %g\n", k, stride, ex, ew, eb);
+	/* output size is ceil(h / stride) */
+	CHECK(c.g.hout == (h + stride - 1) / stride && c.g.wout == (w + stride - 1) / stride);
+	free(c.x);
+	free(c.w);
+	free(c.b);
+	free(c.y);
+	free(c.r);
+	free(c.col);
+	free(dx);
+	free(dw);
+	free(db);
+}
+
+/* A k×k convolution of a random image against a direct sum. */
+static void
+check_conv_known(int k, int stride)
+{
+	nn_conv_geom g = nn_conv_same(2, 5, 4, 3, k, stride);
+	int			p = k / 2;
+	float		x[40],
+				w[3 * 2 * 25],
+				b[3] = {0.5f, -1.0f, 2.0f},
+				y[3 * 5 * 4],
+				col[2 * 25 * 20];
+	double		maxerr = 0.0;
+
+	fill(x, 40, -1, 1);
+	fill(w, 3 * 2 * k * k, -1, 1);
+	nn_conv_forward(&g, 1, x, w, b, SG_NN_ACT_NONE, y, col);
+	for (int co = 0; co < 3; co++)
+		for (int oy = 0; oy < g.hout; oy++)
+			for (int ox = 0; ox < g.wout; ox++)
+			{
+				double		s = b[co];
+
+				for (int ci = 0; ci < 2; ci++)
+					for (int ky = 0; ky < k; ky++)
+						for (int kx = 0; kx < k; kx++)
+						{
+							int			iy = oy * stride - p + ky,
+										ix = ox * stride - p + kx;
+
+							if (iy >= 0 && iy < 5 && ix >= 0 && ix < 4)
+								s += (double) w[((co * 2 + ci) * k + ky) * k + kx] * x[(ci * 5 + iy) * 4 + ix];
+						}
+				maxerr = fmax(maxerr, fabs(s - y[(co * g.hout + oy) * g.wout + ox]));
+			}
+	CHECK(g.hout == (5 + stride - 1) / stride && g.wout == (4 + stride - 1) / stride);
+	CHECK(maxerr < 1e-5);
+}
+
+static void
+test_conv_known(void)
+{
+	for (int k = 1; k <= 5; k += 2)
+		for (int s = 1; s <= 2; s++)
+			check_conv_known(k, s);
+}
+
+static void
+test_conv_grad(void)
+{
+	check_conv(2, 3, 7, 6, 4, 3, 1);
+	check_conv(2, 3, 7, 6, 4, 3, 2);
+	check_conv(2, 3, 6, 5, 4, 1, 1);
+	check_conv(2, 3, 7, 6, 4, 1, 2);
+	check_conv(1, 2, 6, 6, 3, 5, 1);
+	check_conv(3, 1, 8, 8, 2, 7, 2);
+}
+
+/* ---- element-wise, batch norm, pooling, dense ---- */
+
+typedef struct layer_case
+{
+	int			kind;			/* 0 act, 1 bn, 2 pool, 3 gap, 4 dense */
+	int			n,
+				c,
+				h,
+				w,
+				nout;
+	sg_nn_act	act;
+	sg_nn_pool	pool;
+	float	   *x,
+			   *p1,
+			   *p2,
+			   *y,
+			   *r,
+			   *save,
+			   *rm,
+			   *rv;
+	size_t		ny;
+} layer_case;
+
+static double
+layer_loss(void *ctx)
+{
+	layer_case *c = ctx;
+	size_t		nx = (size_t) c->n * c->c * c->h * c->w;
+
+	switch (c->kind)
+	{
+		case 0:
+			nn_act_forward(c->act, nx, c->x, c->y);
+			break;
+		case 1:
+			nn_bn_forward_train(c->n, c->c, c->h * c->w, c->x, c->p1, c->p2, c->y,
+								c->save, c->save + c->c, c->rm, c->rv);
+			break;
+		case 2:
+			nn_pool_forward(c->pool, c->n, c->c, c->h, c->w, c->x, c->y);
+			break;
+		case 3:
+			nn_gap_forward(c->n, c->c, c->h * c->w, c->x, c->y);
+			break;
+		case 4:
+			nn_dense_forward(c->n, c->c, c->nout, c->x, c->p1, c->p2, c->y);
+			break;
+	}
+	return dot(c->r, c->y, c->ny);
+}
+
+/* Check dx (and the parameter gradients) of one layer case. */
+static void
+check_layer(layer_case *c, const char *what)
+{
+	size_t		nx = (size_t) c->n * c->c * c->h * c->w;
+	size_t		np = c->kind == 4 ? (size_t) c->nout * c->c : (size_t) c->c;
+	size_t		nb = c->kind == 4 ? (size_t) c->nout : (size_t) c->c;
+	float	   *dx = calloc(nx, sizeof(float));
+	float	   *g1 = calloc(np, sizeof(float));
+	float	   *g2 = calloc(nb, sizeof(float));
+	double		ex,
+				e1 = 0.0,
+				e2 = 0.0;
+
+	layer_loss(c);
+	switch (c->kind)
+	{
+		case 0:
+			nn_act_backward(c->act, nx, c->y, c->r, dx);
+			break;
+		case 1:
+			nn_bn_backward(c->n, c->c, c->h * c->w, c->x, c->p1, c->save, c->save + c->c,
+						   c->r, g1, g2, dx);
+			break;
+		case 2:
+			nn_pool_backward(c->pool, c->n, c->c, c->h, c->w, c->x, c->y, c->r, dx);
+			break;
+		case 3:
+			nn_gap_backward(c->n, c->c, c->h * c->w, c->r, dx);
+			break;
+		case 4:
+			nn_dense_backward(c->n, c->c, c->nout, c->x, c->p1, c->r, g1, g2, dx);
+			break;
+	}
+	ex = grad_error(layer_loss, c, c->x, nx, dx, 1e-3f);
+	if (c->kind == 1 || c->kind == 4)
+	{
+		e1 = grad_error(layer_loss, c, c->p1, np, g1, 1e-3f);
+		e2 = grad_error(layer_loss, c, c->p2, nb, g2, 1e-3f);
+	}
+	CHECK(ex < GRAD_TOL);
+	CHECK(e1 < GRAD_TOL);
+	CHECK(e2 < GRAD_TOL);
+	if (ex >= GRAD_TOL || e1 >= GRAD_TOL || e2 >= GRAD_TOL)
+		fprintf(stderr, "%s: dx %g dp1 %g dp2 %g\n", what, ex, e1, e2);
+	free(dx);
+	free(g1);
+	free(g2);
+}
+
+/* A layer case of the given kind with random inputs. */
+static layer_case
+make_case(int kind, int n, int c, int h, int w, size_t ny)
+{
+	layer_case	lc;
+	size_t		nx = (size_t) n * c * h * w;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.kind = kind;
+	lc.n = n;
+	lc.c = c;
+	lc.h = h;
+	lc.w = w;
+	lc.ny = ny;
+	lc.x = malloc(sizeof(float) * nx);
+	lc.y = malloc(sizeof(float) * ny);
+	lc.r = malloc(sizeof(float) * ny);
+	fill(lc.x, nx, -2, 2);
+	fill(lc.r, ny, -1, 1);
+	return lc;
+}
+
+static void
+free_case(layer_case *lc)
+{
+	free(lc->x);
+	free(lc->y);
+	free(lc->r);
+	free(lc->p1);
+	free(lc->p2);
+	free(lc->save);
+	free(lc->rm);
+	free(lc->rv);
+}
+
+static void
+test_layer_grads(void)
+{
+	layer_case	lc;
+
+	/* ELU and ReLU, inputs kept away from the kink of ReLU */
+	for (int a = SG_NN_ACT_ELU; a <= SG_NN_ACT_RELU; a++)
+	{
+		lc = make_case(0, 2, 3, 4, 5, 120);
+		for (int i = 0; i < 120; i++)
+			lc.x[i] += lc.x[i] >= 0 ? 0.05f : -0.05f;
+		lc.act = a;
+		check_layer(&lc, a == SG_NN_ACT_ELU ? "elu" : "relu");
+		free_case(&lc);
+	}
+	/* batch norm in training mode */
+	lc = make_case(1, 3, 4, 3, 5, 180);
+	lc.p1 = malloc(sizeof(float) * 4);
+	lc.p2 = malloc(sizeof(float) * 4);
+	lc.save = malloc(sizeof(float) * 8);
+	lc.rm = calloc(4, sizeof(float));
+	lc.rv = calloc(4, sizeof(float));
+	fill(lc.p1, 4, 0.5, 1.5);
+	fill(lc.p2, 4, -0.5, 0.5);
+	check_layer(&lc, "batch norm");
+	free_case(&lc);
+	/* pooling on odd and even sides */
+	for (int p = SG_NN_POOL_MAX; p <= SG_NN_POOL_AVG; p++)
+	{
+		lc = make_case(2, 2, 3, 5, 6, 2 * 3 * 3 * 3);
+		lc.pool = p;
+		check_layer(&lc, p == SG_NN_POOL_MAX ? "max pool" : "avg pool");
+		free_case(&lc);
+	}
+	/* global average pooling */
+	lc = make_case(3, 2, 3, 4, 5, 6);
+	check_layer(&lc, "global average pooling");
+	free_case(&lc);
+	/* dense */
+	lc = make_case(4, 3, 7, 1, 1, 15);
+	lc.nout = 5;
+	lc.p1 = malloc(sizeof(float) * 35);
+	lc.p2 = malloc(sizeof(float) * 5);
+	fill(lc.p1, 35, -1, 1);
+	fill(lc.p2, 5, -1, 1);
+	check_layer(&lc, "dense");
+	free_case(&lc);
+}
+
+/* Batch norm: batch statistics give zero mean, unit variance; running stats move. */
+static void
+test_bn_stats(void)
+{
+	float		x[2 * 2 * 8],
+				y[32],
+				g[2] = {1, 1},
+				b[2] = {0, 0},
+				save[4],
+				rm[2] = {0, 0},
+				rv[2] = {1, 1};
+	double		s = 0.0,
+				ss = 0.0;
+
+	fill(x, 32, 3, 7);
+	nn_bn_forward_train(2, 2, 8, x, g, b, y, save, save + 2, rm, rv);
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 8; j++)
+		{
+			s += y[i * 16 + j];
+			ss += y[i * 16 + j] * y[i * 16 + j];
+		}
+	CHECK_CLOSE(s / 16, 0.0, 1e-6);
+	CHECK_CLOSE(ss / 16, 1.0, 1e-3);
+	CHECK_CLOSE(rm[0], 0.1 * save[0], 1e-6);
+	CHECK(rv[1] > 0.9f);
+}
+
+/* ---- losses ---- */
+
+typedef struct loss_case
+{
+	float	   *out,
+			   *t;
+	int			n,
+				k;
+	bool		gauss;
+} loss_case;
+
+static double
+loss_value(void *ctx)
+{
+	loss_case  *c = ctx;
+
+	if (c->gauss)
+		return sg_nn_loss_gauss_nll(c->out, c->t, c->n, c->k, NULL);
+	return sg_nn_loss_bce(c->out, c->t, c->n, NULL);
+}
+
+static void
+test_losses(void)
+{
+	float		z[6] = {-3.0f, -0.5f, 0.0f, 0.7f, 2.0f, 30.0f},
+				y[6] = {0, 1, 1, 0, 1, 1},
+				dz[6],
+				out[3 * 4],
+				t[3 * 2],
+				dout[12];
+	loss_case	c = {z, y, 6, 1, false};
+
+	sg_nn_loss_bce(z, y, 6, dz);
+	CHECK(grad_error(loss_value, &c, z, 6, dz, 1e-3f) < 1e-3);
+	/* known values: log 2 at z = 0, −log σ(30) ≈ 0 without overflow */
+	CHECK_CLOSE(sg_nn_loss_bce(z + 2, y + 2, 1, NULL), log(2.0), 1e-7);
+	CHECK_CLOSE(sg_nn_loss_bce(z + 5, y + 5, 1, NULL), 9.357623e-14, 1e-15);
+	CHECK_CLOSE(sg_nn_sigmoid(0.0f), 0.5, 0);
+	CHECK(sg_nn_sigmoid(-200.0f) == 0.0f && sg_nn_sigmoid(200.0f) == 1.0f);
+
+	fill(out, 12, -1, 1);
+	fill(t, 6, -2, 2);
+	c.out = out;
+	c.t = t;
+	c.n = 3;
+	c.k = 2;
+	c.gauss = true;
+	sg_nn_loss_gauss_nll(out, t, 3, 2, dout);
+	CHECK(grad_error(loss_value, &c, out, 12, dout, 1e-3f) < 1e-3);
+	/* perfect mean, unit variance: loss 0 */
+	{
+		float		o[2] = {1.5f, 0.0f},
+					tt[1] = {1.5f};
+
+		CHECK_CLOSE(sg_nn_loss_gauss_nll(o, tt, 1, 1, NULL), 0.0, 1e-12);
+	}
+}
+
+/* ---- whole models ---- */
+
+typedef struct model_case
+{
+	sg_nn_model *m;
+	float	   *x,
+			   *t,
+			   *out;
+	int			batch;
+	bool		gauss;
+} model_case;
+
+static double
+model_loss(void *ctx)
+{
+	model_case *c = ctx;
+	const sg_nn_spec *s = sg_nn_model_spec(c->m);
+	sg_status	st;
+
+	sg_status_clear(&st);
+	if (!sg_nn_forward(c->m, c->x, c->batch, true, c->out, &st))
+		return NAN;
+	if (c->gauss)
+		return sg_nn_loss_gauss_nll(c->out, c->t, c->batch, s->n_outputs / 2, NULL);
+	return sg_nn_loss_bce(c->out, c->t, c->batch, NULL);
+}
+
+/* Every parameter gradient of a whole model against finite differences. */
+static void
+check_model(const sg_nn_spec *spec, bool gauss, uint64_t seed, float h)
+{
+	sg_status	st;
+	model_case	c;
+	int			np,
+				nbad = 0,
+				nchecked = 0;
+	size_t		nin = (size_t) spec->in_channels * spec->in_size * spec->in_size;
+	size_t		total = 0;
+	sg_nn_param *p;
+	float	   *dout;
+
+	sg_status_clear(&st);
+	c.m = sg_nn_model_new(spec, seed, &st);
+	CHECK(c.m != NULL);
+	if (c.m == NULL)
+		return;
+	c.batch = 3;
+	c.gauss = gauss;
+	c.x = malloc(sizeof(float) * nin * c.batch);
+	c.t = malloc(sizeof(float) * spec->n_outputs * c.batch);
+	c.out = malloc(sizeof(float) * spec->n_outputs * c.batch);
+	dout = malloc(sizeof(float) * spec->n_outputs * c.batch);
+	fill(c.x, nin * c.batch, -1, 1);
+	for (int i = 0; i < spec->n_outputs * c.batch; i++)
+		c.t[i] = gauss ? (float) sg_rng_normal(&rng) : (float) (i % 2);
+	p = sg_nn_model_params(c.m, &np);
+	/* random BN affine parameters, so their gradients are not trivial */
+	for (int i = 0; i < np; i++)
+		if (strstr(p[i].name, ".gamma") || strstr(p[i].name, ".beta") ||
+			strstr(p[i].name, ".bias"))
+			fill(p[i].data, p[i].size, strstr(p[i].name, ".gamma") ? 0.5 : -0.5, 1.5);
+	model_loss(&c);
+	if (gauss)
+		sg_nn_loss_gauss_nll(c.out, c.t, c.batch, spec->n_outputs / 2, dout);
+	else
+		sg_nn_loss_bce(c.out, c.t, c.batch, dout);
+	CHECK(sg_nn_backward(c.m, dout, &st));
+	for (int i = 0; i < np; i++)
+	{
+		float	   *g;
+		double		e;
+
+		total += p[i].size;
+		if (p[i].grad == NULL)
+			continue;
+		g = malloc(sizeof(float) * p[i].size);
+		memcpy(g, p[i].grad, sizeof(float) * p[i].size);
+		e = grad_error_floor(model_loss, &c, p[i].data, p[i].size, g, h, 1e-2,
+							 spec->act == SG_NN_ACT_RELU);
+		nchecked++;
+		if (e >= GRAD_TOL)
+		{
+			nbad++;
+			fprintf(stderr, "model gradient of %s: relative error %g\n", p[i].name, e);
+		}
+		free(g);
+	}
+	CHECK(nbad == 0);
+	CHECK(nchecked > 10);
+	CHECK(total == sg_nn_spec_param_count(spec));
+	free(c.x);
+	free(c.t);
+	free(c.out);
+	free(dout);
+	sg_nn_model_free(c.m);
+}
+
+/* A small residual model: 2 stages, downsampling, projection shortcuts. */
+static sg_nn_spec
+small_spec(void)
+{
+	sg_nn_spec	s;
+
+	memset(&s, 0, sizeof(s));
+	s.in_channels = 2;
+	s.in_size = 8;
+	s.stem_channels = 3;
+	s.stem_kernel = 3;
+	s.stem_pool = SG_NN_POOL_NONE;
+	s.act = SG_NN_ACT_ELU;
+	s.nstages = 2;
+	s.stages[0] = (sg_nn_stage) {3, 1, false};
+	s.stages[1] = (sg_nn_stage) {4, 2, true};
+	s.n_outputs = 1;
+	return s;
+}
+
+static void
+test_model_grads(void)
+{
+	sg_nn_spec	s = small_spec();
+
+	check_model(&s, false, 11, 5e-3f);
+	/* regression head (2 means, 2 log-variances), average pooling stem, 5×5 kernel */
+	s.stem_pool = SG_NN_POOL_AVG;
+	s.stem_kernel = 5;
+	s.in_size = 9;
+	s.stages[0] = (sg_nn_stage) {4, 1, true};
+	s.nstages = 1;
+	s.n_outputs = 4;
+	check_model(&s, true, 12, 5e-3f);
+	/* ReLU and max pooling */
+	s = small_spec();
+	s.act = SG_NN_ACT_RELU;
+	s.stem_pool = SG_NN_POOL_MAX;
+	kink_retried = 0;
+	check_model(&s, false, 13, 1e-3f);
+	printf("ReLU model gradient check: %ld of %zu elements retried with smaller steps\n",
+		   kink_retried, sg_nn_spec_param_count(&s));
+	CHECK(kink_retried < (long) sg_nn_spec_param_count(&s) / 4);
+}
+
+/* Randomise the batch-norm tensors of a model. */
+static void
+randomise_bn(sg_nn_model *m)
+{
+	int			np;
+	sg_nn_param *p = sg_nn_model_params(m, &np);
+
+	for (int i = 0; i < np; i++)
+	{
+		const char *dot = strrchr(p[i].name, '.');
+
+		if (strcmp(dot, ".gamma") == 0 || strcmp(dot, ".var") == 0)
+			fill(p[i].data, p[i].size, 0.5, 2.0);
+		else if (strcmp(dot, ".beta") == 0 || strcmp(dot, ".mean") == 0 ||
+				 strcmp(dot, ".bias") == 0)
+			fill(p[i].data, p[i].size, -0.5, 0.5);
+	}
+}
+
+/* Folded and unfolded inference agree; folded models refuse training. */
+static void
+test_fold(void)
+{
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+	sg_nn_model *m,
+			   *f;
+	float		x[5 * 2 * 8 * 8],
+				a[5],
+				b[5],
+				one;
+	double		maxdiff = 0.0;
+	int			np;
+	sg_nn_param *p;
+
+	s.stem_pool = SG_NN_POOL_MAX;
+	s.stages[1].units = 3;
+	sg_status_clear(&st);
+	m = sg_nn_model_new(&s, 5, &st);
+	randomise_bn(m);
+	fill(x, sizeof(x) / sizeof(x[0]), -1, 1);
+	f = sg_nn_model_fold(m, &st);
+	CHECK(f != NULL && sg_nn_model_is_folded(f) && !sg_nn_model_is_folded(m));
+	CHECK(sg_nn_forward(m, x, 5, false, a, &st));
+	CHECK(sg_nn_forward(f, x, 5, false, b, &st));
+	for (int i = 0; i < 5; i++)
+		maxdiff = fmax(maxdiff, fabs(a[i] - b[i]) / fmax(1.0, fabs(a[i])));
+	CHECK(maxdiff < 1e-5);
+	if (maxdiff >= 1e-5)
+		fprintf(stderr, "fold: max relative difference %g\n", maxdiff);
+	/* a folded model has no batch norm left, and fewer tensors */
+	p = sg_nn_model_params(f, &np);
+	for (int i = 0; i < np; i++)
+		CHECK(strstr(p[i].name, ".gamma") == NULL && p[i].grad == NULL);
+	/* a sample alone gives the same output as inside a batch */
+	CHECK(sg_nn_forward(f, x + 3 * 128, 1, false, &one, &st));
+	CHECK_CLOSE(one, b[3], 1e-6);
+	CHECK(!sg_nn_forward(f, x, 5, true, a, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "folded");
+	sg_status_clear(&st);
+	CHECK(sg_nn_model_fold(f, &st) == NULL);
+	sg_status_clear(&st);
+	CHECK(!sg_nn_backward(f, a, &st));
+	sg_status_clear(&st);
+	CHECK(!sg_nn_backward(m, a, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "without a training forward");
+	sg_status_clear(&st);
+	CHECK(!sg_nn_forward(m, x, 0, false, a, &st));
+	sg_nn_model_free(f);
+	sg_nn_model_free(m);
+}
+
+/* ---- training ---- */
+
+/* An 8×8 image: bright centre (label 1) or bright ring (label 0), noisy. */
+static void
+toy_image(sg_rng *r, float *img, float *label)
+{
+	bool		centre = sg_rng_uniform(r) < 0.5;
+	double		cx = 3.5 + sg_rng_range(r, -0.7, 0.7),
+				cy = 3.5 + sg_rng_range(r, -0.7, 0.7),
+				amp = sg_rng_range(r, 0.5, 2.0);
+
+	for (int y = 0; y < 8; y++)
+		for (int x = 0; x < 8; x++)
+		{
+			double		d = hypot(x - cx, y - cy);
+			double		v = centre ? exp(-d * d / 2.0) : exp(-(d - 2.8) * (d - 2.8) / 0.5);
+
+			img[y * 8 + x] = (float) (amp * v + 0.2 * sg_rng_normal(r));
+		}
+	*label = centre ? 1.0f : 0.0f;
+}
+
+/* The tiny CNN of the smoke test. */
+static sg_nn_spec
+toy_spec(void)
+{
+	sg_nn_spec	s;
+
+	memset(&s, 0, sizeof(s));
+	s.in_channels = 1;
+	s.in_size = 8;
+	s.stem_channels = 4;
+	s.stem_kernel = 3;
+	s.act = SG_NN_ACT_ELU;
+	s.nstages = 1;
+	s.stages[0] = (sg_nn_stage) {8, 1, true};
+	s.n_outputs = 1;
+	return s;
+}
+
+/* Train steps steps of batch 16 from seed; mean loss of the first and last 20. */
+static sg_nn_model *
+train_toy(uint64_t seed, int steps, double *first, double *last)
+{
+	sg_nn_spec	s = toy_spec();
+	sg_status	st;
+	sg_nn_model *m;
+	sg_nn_adam *adam;
+	sg_nn_adam_options o = sg_nn_adam_defaults();
+	sg_rng		data;
+	float		x[16 * 64],
+				y[16],
+				z[16],
+				dz[16];
+	int			np;
+	sg_nn_param *params;
+
+	sg_status_clear(&st);
+	m = sg_nn_model_new(&s, seed, &st);
+	o.lr = 1e-2f;
+	o.weight_decay = 1e-4f;
+	params = sg_nn_model_params(m, &np);
+	adam = sg_nn_adam_new(params, np, &o, &st);
+	sg_rng_seed(&data, seed, 99);
+	*first = *last = 0.0;
+	for (int step = 0; step < steps; step++)
+	{
+		double		loss;
+
+		for (int i = 0; i < 16; i++)
+			toy_image(&data, x + i * 64, y + i);
+		if (!sg_nn_forward(m, x, 16, true, z, &st))
+			break;
+		loss = sg_nn_loss_bce(z, y, 16, dz);
+		if (!sg_nn_backward(m, dz, &st))
+			break;
+		sg_nn_adam_step(adam);
+		if (step < 20)
+			*first += loss / 20;
+		if (step >= steps - 20)
+			*last += loss / 20;
+	}
+	CHECK(st.code == SG_OK);
+	CHECK(sg_nn_adam_steps(adam) == steps);
+	sg_nn_adam_free(adam);
+	return m;
+}
+
+/* Smoke test: the loss falls and the held-out accuracy is high. */
+static void
+test_training(void)
+{
+	double		first,
+				last;
+	sg_nn_model *m = train_toy(1, 300, &first, &last);
+	sg_nn_model *f;
+	sg_status	st;
+	sg_rng		r;
+	float		x[200 * 64],
+				y[200],
+				z[200];
+	int			right = 0;
+
+	printf("training smoke test: loss %.4f -> %.4f\n", first, last);
+	CHECK(last < 0.5 * first);
+	CHECK(last < 0.2);
+	sg_status_clear(&st);
+	f = sg_nn_model_fold(m, &st);
+	sg_rng_seed(&r, 12345, 0);
+	for (int i = 0; i < 200; i++)
+		toy_image(&r, x + i * 64, y + i);
+	CHECK(sg_nn_forward(f, x, 200, false, z, &st));
+	for (int i = 0; i < 200; i++)
+		right += (sg_nn_sigmoid(z[i]) > 0.5f) == (y[i] > 0.5f);
+	printf("training smoke test: held-out accuracy %d/200\n", right);
+	CHECK(right >= 190);
+	sg_nn_model_free(f);
+	sg_nn_model_free(m);
+}
+
+/* Same seed: same initial weights and the same trajectory, bit for bit. */
+static void
+test_determinism(void)
+{
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+	sg_nn_model *a,
+			   *b,
+			   *c;
+	sg_nn_param *pa,
+			   *pb,
+			   *pc;
+	int			na,
+				nb,
+				nc;
+	bool		same = true,
+				differ = false;
+	double		f1,
+				l1,
+				f2,
+				l2;
+
+	sg_status_clear(&st);
+	a = sg_nn_model_new(&s, 77, &st);
+	b = sg_nn_model_new(&s, 77, &st);
+	c = sg_nn_model_new(&s, 78, &st);
+	pa = sg_nn_model_params(a, &na);
+	pb = sg_nn_model_params(b, &nb);
+	pc = sg_nn_model_params(c, &nc);
+	CHECK(na == nb && na == nc);
+	for (int i = 0; i < na; i++)
+	{
+		same &= memcmp(pa[i].data, pb[i].data, sizeof(float) * pa[i].size) == 0;
+		if (strstr(pa[i].name, ".weight"))
+			differ |= memcmp(pa[i].data, pc[i].data, sizeof(float) * pa[i].size) != 0;
+	}
+	CHECK(same);
+	CHECK(differ);
+	sg_nn_model_free(a);
+	sg_nn_model_free(b);
+	sg_nn_model_free(c);
+
+	a = train_toy(3, 40, &f1, &l1);
+	b = train_toy(3, 40, &f2, &l2);
+	pa = sg_nn_model_params(a, &na);
+	pb = sg_nn_model_params(b, &nb);
+	same = f1 == f2 && l1 == l2;
+	for (int i = 0; i < na; i++)
+		same &= memcmp(pa[i].data, pb[i].data, sizeof(float) * pa[i].size) == 0;
+	CHECK(same);
+	sg_nn_model_free(a);
+	sg_nn_model_free(b);
+}
+
+/* ---- Adam ---- */
+
+static void
+test_adam(void)
+{
+	float		w[5] = {0},
+				g[5],
+				target[5] = {1.0f, -2.0f, 0.5f, 3.0f, -0.25f},
+				scale[5] = {1.0f, 10.0f, 0.1f, 2.0f, 100.0f};
+	sg_nn_param p;
+	sg_nn_adam_options o = sg_nn_adam_defaults();
+	sg_nn_adam *a;
+	sg_status	st;
+	double		maxerr = 0.0;
+	int			dims[1] = {5};
+
+	nn_param_init(&p, "w", 1, dims, false);
+	p.data = w;
+	p.grad = g;
+	o.lr = 0.05f;
+	sg_status_clear(&st);
+	a = sg_nn_adam_new(&p, 1, &o, &st);
+	/* f = Σ s_i (w_i − t_i)²: the first step moves each coordinate by lr */
+	for (int step = 0; step < 3000; step++)
+	{
+		for (int i = 0; i < 5; i++)
+			g[i] = 2.0f * scale[i] * (w[i] - target[i]);
+		sg_nn_adam_step(a);
+		if (step == 0)
+			for (int i = 0; i < 5; i++)
+				CHECK_CLOSE(fabs(w[i]), 0.05, 1e-6);
+	}
+	for (int i = 0; i < 5; i++)
+		maxerr = fmax(maxerr, fabs(w[i] - target[i]));
+	CHECK(maxerr < 1e-3);
+	sg_nn_adam_free(a);
+
+	/* decoupled weight decay with a zero gradient: w ← w (1 − lr·λ) */
+	p.decay = true;
+	w[0] = 1.0f;
+	memset(g, 0, sizeof(g));
+	o.lr = 0.1f;
+	o.weight_decay = 0.5f;
+	a = sg_nn_adam_new(&p, 1, &o, &st);
+	sg_nn_adam_step(a);
+	CHECK_CLOSE(w[0], 0.95, 1e-7);
+	sg_nn_adam_free(a);
+	o.lr = -1.0f;
+	CHECK(sg_nn_adam_new(&p, 1, &o, &st) == NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "Adam");
+}
+
+/* ---- specs, cancellation, allocations ---- */
+
+static void
+test_spec_check(void)
+{
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+
+	sg_status_clear(&st);
+	CHECK(sg_nn_spec_check(&s, &st));
+	s.stem_kernel = 4;
+	CHECK(!sg_nn_spec_check(&s, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "even");
+	s = small_spec();
+	s.stages[1].channels = 513;
+	sg_status_clear(&st);
+	CHECK(sg_nn_model_new(&s, 1, &st) == NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_LIMIT, "stage 1 channels");
+	s = small_spec();
+	s.in_channels = 17;
+	sg_status_clear(&st);
+	CHECK(!sg_nn_spec_check(&s, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_LIMIT, "input channels");
+	s = small_spec();
+	s.in_size = 0;
+	sg_status_clear(&st);
+	CHECK(!sg_nn_spec_check(&s, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "input size");
+	/* many wide stages: over the weight budget */
+	s = small_spec();
+	s.nstages = 8;
+	for (int i = 0; i < 8; i++)
+		s.stages[i] = (sg_nn_stage) {512, 16, false};
+	sg_status_clear(&st);
+	CHECK(!sg_nn_spec_check(&s, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_LIMIT, "weights");
+}
+
+static int	stop_after;
+
+static bool
+stop_cb(void *ctx)
+{
+	int		   *calls = ctx;
+
+	return ++*calls > stop_after;
+}
+
+static void
+test_cancel(void)
+{
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+	sg_nn_model *m;
+	float		x[2 * 128],
+				z[2];
+	int			calls = 0;
+
+	sg_status_clear(&st);
+	m = sg_nn_model_new(&s, 1, &st);
+	fill(x, 256, -1, 1);
+	stop_after = 5;
+	sg_nn_model_set_should_stop(m, stop_cb, &calls);
+	CHECK(!sg_nn_forward(m, x, 2, true, z, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_CANCELLED, "cancelled");
+	CHECK(calls == 6);
+	/* an interrupted training pass leaves nothing to back-propagate */
+	sg_status_clear(&st);
+	CHECK(!sg_nn_backward(m, z, &st));
+	sg_nn_model_set_should_stop(m, NULL, NULL);
+	sg_status_clear(&st);
+	CHECK(sg_nn_forward(m, x, 2, true, z, &st));
+	CHECK(sg_nn_backward(m, z, &st));
+	sg_nn_model_free(m);
+}
+
+static long live_blocks;
+
+static void *
+count_alloc(size_t size, void *ctx)
+{
+	(void) ctx;
+	live_blocks++;
+	return malloc(size ? size : 1);
+}
+
+static void *
+count_realloc(void *p, size_t size, void *ctx)
+{
+	(void) ctx;
+	return realloc(p, size ? size : 1);
+}
+
+static void
+count_free(void *p, void *ctx)
+{
+	(void) ctx;
+	live_blocks--;
+	free(p);
+}
+
+/* Every block the engine takes through the hook is given back. */
+static void
+test_allocations(void)
+{
+	sg_allocator al = {count_alloc, count_realloc, count_free, NULL};
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+	sg_nn_model *m,
+			   *f;
+	sg_nn_adam *a;
+	float		x[4 * 128],
+				z[4];
+	int			np;
+	sg_nn_param *p;
+
+	sg_set_allocator(&al);
+	sg_status_clear(&st);
+	m = sg_nn_model_new(&s, 1, &st);
+	fill(x, 512, -1, 1);
+	CHECK(sg_nn_forward(m, x, 4, true, z, &st));
+	CHECK(sg_nn_backward(m, z, &st));
+	p = sg_nn_model_params(m, &np);
+	a = sg_nn_adam_new(p, np, &(sg_nn_adam_options) {1e-3f, 0.9f, 0.999f, 1e-8f, 0}, &st);
+	sg_nn_adam_step(a);
+	CHECK(sg_nn_forward(m, x, 4, false, z, &st));
+	CHECK(sg_nn_model_work_bytes(m) > 0);
+	f = sg_nn_model_fold(m, &st);
+	CHECK(sg_nn_forward(f, x, 4, false, z, &st));
+	CHECK(live_blocks > 0);
+	sg_nn_adam_free(a);
+	sg_nn_model_free(f);
+	sg_nn_model_free(m);
+	CHECK(live_blocks == 0);
+	sg_set_allocator(NULL);
+}
+
+int
+main(void)
+{
+	sg_rng_seed(&rng, 2024, 0);
+	test_conv_known();
+	test_conv_grad();
+	test_layer_grads();
+	test_bn_stats();
+	test_losses();
+	test_model_grads();
+	test_fold();
+	test_adam();
+	test_spec_check();
+	test_cancel();
+	test_allocations();
+	test_determinism();
+	test_training();
+	return UNIT_REPORT("test_nn");
+}
