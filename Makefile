@@ -79,6 +79,6 @@ $(BUILD)/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard include/sglens/*.h)
 fuzz: $(FUZZ_BINS)
 
 # ---- benchmarks (each bench/*.mk adds its targets) ----
-include $(sort $(wildcard bench/*.mk))
+include $(sort $(wildcard bench/*.mk src/tools/*.mk test/*.mk))
 
 .PHONY: core unit fuzz

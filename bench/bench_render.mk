@@ -3,9 +3,9 @@
 #   make bench_render        build and run build/bench/bench_render
 BENCH_RENDER = $(BUILD)/bench/bench_render
 
-$(BENCH_RENDER): bench/bench_render.c $(CORE_LIB)
+$(BENCH_RENDER): bench/bench_render.c src/core/simd_level.h $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
+	$(CORE_CC) $(CORE_CFLAGS) -Isrc/core $< $(CORE_LIB) $(CORE_LIBS) -o $@
 
 bench_render: $(BENCH_RENDER)
 	$(BENCH_RENDER)

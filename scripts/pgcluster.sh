@@ -38,7 +38,14 @@ max_worker_processes = 8
 max_parallel_workers_per_gather = 2
 CONF
 	fi
-	as_server_user "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+	# OpenBLAS: one thread per backend (parallelism comes from parallel query),
+	# and its fastest kernels where the CPU has them (see docs/lens_score.md)
+	export OPENBLAS_NUM_THREADS=1
+	if grep -q avx512f /proc/cpuinfo 2>/dev/null; then
+		export OPENBLAS_CORETYPE=SKYLAKEX
+	fi
+	as_server_user env OPENBLAS_NUM_THREADS="$OPENBLAS_NUM_THREADS" ${OPENBLAS_CORETYPE:+OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE} \
+		"$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
 		{ cat "$dir/server.log"; exit 1; }
 	;;
 stop)

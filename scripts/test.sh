@@ -52,6 +52,7 @@ sglens_start_cluster
 run_group "pg_regress" regress
 run_group "astropy interoperability" bash "$REPO/test/scripts/astropy_interop.sh"
 run_group "pg_dump / restore" bash "$REPO/test/scripts/dump_restore.sh"
+run_group "survey presets: tables = built-in" bash "$REPO/test/scripts/presets_consistency.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

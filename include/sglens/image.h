@@ -125,6 +125,15 @@ sg_image   *sg_image_merge(const sg_image *const *imgs, int nimgs,
 sg_image   *sg_image_crop_center(const sg_image *img, int width, int height,
 								 sg_status *st);
 
+/*
+ * Change flux units by a factor k > 0: pixels and noise σ are multiplied by k,
+ * zero points grow by 2.5 log10 k, so magnitudes stay the same.
+ */
+sg_image   *sg_image_scale_flux(const sg_image *img, double k, sg_status *st);
+
+/* Rotate by quarter turns × 90° counter-clockwise (x → y); non-square stamps swap sides. */
+sg_image   *sg_image_rotate90(const sg_image *img, int quarter_turns, sg_status *st);
+
 /* Byte-wise equality of two images (header, metadata and pixel bits). */
 bool		sg_image_equal(const sg_image *a, const sg_image *b);
 

@@ -27,3 +27,13 @@ CREATE FUNCTION sg_set_band(img sgimage, band text, name text DEFAULT NULL,
 	AS 'MODULE_PATHNAME', 'sgimage_set_band' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION sg_set_band(sgimage, text, text, float8, float8, float8) IS
 	'a copy with one band renamed or its zero point, PSF FWHM or noise sigma set (NULL keeps a value)';
+
+CREATE FUNCTION sg_scale_flux(img sgimage, factor float8) RETURNS sgimage
+	AS 'MODULE_PATHNAME', 'sgimage_scale_flux' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sg_scale_flux(sgimage, float8) IS
+	'a copy in other flux units: pixels and noise sigma times factor, zero points plus 2.5 log10(factor)';
+
+CREATE FUNCTION sg_rotate90(img sgimage, quarter_turns integer DEFAULT 1) RETURNS sgimage
+	AS 'MODULE_PATHNAME', 'sgimage_rotate90' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sg_rotate90(sgimage, integer) IS
+	'the stamp rotated counter-clockwise by quarter_turns x 90 degrees on the pixel grid';

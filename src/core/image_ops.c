@@ -186,3 +186,67 @@ sg_image_crop_center(const sg_image *img, int width, int height, sg_status *st)
 	}
 	return out;
 }
+
+sg_image *
+sg_image_scale_flux(const sg_image *img, double k, sg_status *st)
+{
+	sg_image   *out;
+	float	   *pix;
+	size_t		n = sg_image_npixels(img);
+
+	if (!(isfinite(k) && k > 0))
+	{
+		sg_fail(st, SG_ERR_VALUE, "flux scale factor must be positive and finite, got %g", k);
+		return NULL;
+	}
+	out = sg_image_copy(img, st);
+	if (out == NULL)
+		return NULL;
+	pix = sg_image_pixels(out);
+	for (size_t i = 0; i < n; i++)
+	{
+		pix[i] = (float) (pix[i] * k);
+		if (isinf(pix[i]))
+		{
+			sg_fail(st, SG_ERR_VALUE, "scaling by %g makes pixels overflow float32", k);
+			sg_free(out);
+			return NULL;
+		}
+	}
+	for (int b = 0; b < out->nbands; b++)
+	{
+		out->bands[b].noise_sigma *= k;
+		out->bands[b].zeropoint += 2.5 * log10(k);
+	}
+	return out;
+}
+
+sg_image *
+sg_image_rotate90(const sg_image *img, int quarter_turns, sg_status *st)
+{
+	int			q = ((quarter_turns % 4) + 4) % 4;
+	int			nx = q % 2 ? img->ny : img->nx;
+	int			ny = q % 2 ? img->nx : img->ny;
+	sg_image   *out = sg_image_new(nx, ny, img->nbands, img->pixel_scale, st);
+
+	if (out == NULL)
+		return NULL;
+	copy_geometry(out, img);
+	for (int b = 0; b < img->nbands; b++)
+	{
+		const float *src = sg_image_band_pixels(img, b);
+		float	   *dst = sg_image_band_pixels(out, b);
+
+		out->bands[b] = img->bands[b];
+		for (int y = 0; y < img->ny; y++)
+			for (int x = 0; x < img->nx; x++)
+			{
+				/* counter-clockwise with y up: (x, y) → (−y, x) about the centre */
+				int			u = q == 0 ? x : q == 1 ? img->ny - 1 - y : q == 2 ? img->nx - 1 - x : y;
+				int			v = q == 0 ? y : q == 1 ? x : q == 2 ? img->ny - 1 - y : img->nx - 1 - x;
+
+				dst[(size_t) v * nx + u] = src[(size_t) y * img->nx + x];
+			}
+	}
+	return out;
+}

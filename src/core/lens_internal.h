@@ -12,6 +12,7 @@
 #ifndef SGLENS_LENS_INTERNAL_H
 #define SGLENS_LENS_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sglens/lens.h"
@@ -144,5 +145,73 @@ void		sg_light_prepare(const sg_light_profile *p, sg_light_prep *lp);
  */
 void		sg_light_shape_block(const sg_light_prep *lp, const double *restrict x,
 								 const double *restrict y, float *restrict out);
+
+/*
+ * Render tiles (render.c).  The rays of a tile form a grid of nrows
+ * sub-pixel rows × width sub-pixel columns (nrows · width <= SG_BLOCK, width
+ * a multiple of SG_TILE_ALIGN), stored row-major: ray (r, i) has index
+ * r · width + i.  A profile sees the tile through its own offsets from its
+ * centre, dx[i] for column i and dy[r] for row r (float, each rounded once
+ * from the double difference), so a ray's offset is (dx[i], dy[r]) unlensed
+ * and (dx[i] − ax, dy[r] − ay) lensed.  The tile kernels work in float; the
+ * *_avx2 and *_avx512 variants (render_avx2.c, render_avx512.c) compute the
+ * same formulas with 8- or 16-lane vector code and run only where the
+ * processor has the instructions (simd_level.h); they agree with the
+ * portable kernels to float rounding (~1e-6 relative), not bit for bit.
+ */
+#define SG_TILE_ALIGN 16
+
+typedef struct sg_tile
+{
+	int			nrows,
+				width;
+	int			nbands;
+	float	   *ax,
+			   *ay;				/* SG_BLOCK deflections, summed over mass profiles */
+	float	   *acc;			/* nbands × SG_BLOCK light, band b at acc + b·SG_BLOCK */
+} sg_tile;
+
+/* Whether a prepared mass profile has a float tile kernel. */
+bool		sg_mass_has_tile_kernel(const sg_mass_prep *pp);
+
+/* Add the SIE deflection (q' >= SG_SIE_FLOAT_MIN_QP) on a tile to ax, ay. */
+void		sg_sie_deflect_tile(const sg_mass_prep *pp, const float *dx,
+								const float *dy, const sg_tile *t);
+
+/* Add the external-shear deflection on a tile to ax, ay. */
+void		sg_shear_deflect_tile(const sg_mass_prep *pp, const float *dx,
+								  const float *dy, const sg_tile *t);
+
+/*
+ * Add amp[b] × the profile's shape on a tile to band b of acc, at the ray
+ * offsets minus the deflection when lensed.
+ */
+void		sg_light_tile(const sg_light_prep *lp, const float *dx, const float *dy,
+						  bool lensed, const float *amp, const sg_tile *t);
+
+/*
+ * out[c] = area × the sum of the s × s rays of pixel c, for the npx pixels
+ * of one pixel row of a tile (its s sub-rows from rows); render.c.
+ */
+void		sg_tile_pixels(const float *rows, int width, int s, int npx,
+						   float area, float *out);
+
+/* The AVX2 + FMA variants of the tile kernels (render_avx2.c). */
+void		sg_sie_deflect_tile_avx2(const sg_mass_prep *pp, const float *dx,
+									 const float *dy, const sg_tile *t);
+void		sg_shear_deflect_tile_avx2(const sg_mass_prep *pp, const float *dx,
+									   const float *dy, const sg_tile *t);
+void		sg_light_tile_avx2(const sg_light_prep *lp, const float *dx,
+							   const float *dy, bool lensed, const float *amp,
+							   const sg_tile *t);
+void		sg_tile_pixels_avx2(const float *rows, int width, int s, int npx,
+								float area, float *out);
+
+/* The AVX-512F variants of the SIE and light kernels (render_avx512.c). */
+void		sg_sie_deflect_tile_avx512(const sg_mass_prep *pp, const float *dx,
+									   const float *dy, const sg_tile *t);
+void		sg_light_tile_avx512(const sg_light_prep *lp, const float *dx,
+								 const float *dy, bool lensed, const float *amp,
+								 const sg_tile *t);
 
 #endif

@@ -100,17 +100,14 @@ sg_sie_deflect_block(const sg_mass_prep *pp, const double *restrict x,
 }
 
 /*
- * The SIE deflection in float at SG_BLOCK points (for rendering): the same
- * formulas and passes with 4-wide float arithmetic.  The caller ensures
+ * The SIE deflection in float at SG_BLOCK points given as offsets (x, y)
+ * from the centre, overwritten with α: the formulas and passes of
+ * sg_sie_deflect_block with 4-wide float arithmetic.  The caller ensures
  * q' >= SG_SIE_FLOAT_MIN_QP, so every constant is a normal float.
  */
-void
-sg_sie_deflect_block_float(const sg_mass_prep *pp, const double *restrict x,
-						   const double *restrict y, double *restrict ax,
-						   double *restrict ay)
+static void
+sie_float_passes(const sg_mass_prep *pp, float *restrict x, float *restrict y)
 {
-	const double cx = pp->cx,
-				cy = pp->cy;
 	const float c = (float) pp->cphi,
 				s = (float) pp->sphi,
 				q2 = (float) (pp->q * pp->q),
@@ -125,10 +122,8 @@ sg_sie_deflect_block_float(const sg_mass_prep *pp, const double *restrict x,
 
 	for (int k = 0; k < SG_BLOCK; k++)
 	{
-		float		dx = (float) (x[k] - cx);
-		float		dy = (float) (y[k] - cy);
-		float		xp = c * dx + s * dy;
-		float		v = c * dy - s * dx;
+		float		xp = c * x[k] + s * y[k];
+		float		v = c * y[k] - s * x[k];
 		float		xs2 = xp * xp + (float) SG_SOFT2;
 
 		num[k] = qp * xp;
@@ -151,8 +146,66 @@ sg_sie_deflect_block_float(const sg_mass_prep *pp, const double *restrict x,
 		float		axp = scale * at[k];
 		float		ayp = sg_vcopysignf(0.5f * scale * lg[k], yp[k]);
 
-		ax[k] += c * axp - s * ayp;
-		ay[k] += s * axp + c * ayp;
+		x[k] = c * axp - s * ayp;
+		y[k] = s * axp + c * ayp;
+	}
+}
+
+/*
+ * The SIE deflection in float at SG_BLOCK points (for rendering; relative
+ * error ~1e-6 of θ_E), added to the double ax, ay.
+ */
+void
+sg_sie_deflect_block_float(const sg_mass_prep *pp, const double *restrict x,
+						   const double *restrict y, double *restrict ax,
+						   double *restrict ay)
+{
+	float		fx[SG_BLOCK],
+				fy[SG_BLOCK];
+
+	for (int k = 0; k < SG_BLOCK; k++)
+	{
+		fx[k] = (float) (x[k] - pp->cx);
+		fy[k] = (float) (y[k] - pp->cy);
+	}
+	sie_float_passes(pp, fx, fy);
+	for (int k = 0; k < SG_BLOCK; k++)
+	{
+		ax[k] += fx[k];
+		ay[k] += fy[k];
+	}
+}
+
+/* Whether a prepared mass profile has a float tile kernel (SIE, SHEAR). */
+bool
+sg_mass_has_tile_kernel(const sg_mass_prep *pp)
+{
+	return (pp->type == SG_MASS_SIE && pp->qp >= SG_SIE_FLOAT_MIN_QP) ||
+		pp->type == SG_MASS_SHEAR;
+}
+
+/* Add the SIE deflection (q' >= SG_SIE_FLOAT_MIN_QP) on a tile to ax, ay. */
+void
+sg_sie_deflect_tile(const sg_mass_prep *pp, const float *dx, const float *dy,
+					const sg_tile *t)
+{
+	float		fx[SG_BLOCK],
+				fy[SG_BLOCK];
+	int			n = t->nrows * t->width;
+
+	for (int r = 0; r < t->nrows; r++)
+		for (int i = 0; i < t->width; i++)
+		{
+			fx[r * t->width + i] = dx[i];
+			fy[r * t->width + i] = dy[r];
+		}
+	for (int k = n; k < SG_BLOCK; k++)
+		fx[k] = fy[k] = 1.0f;
+	sie_float_passes(pp, fx, fy);
+	for (int k = 0; k < n; k++)
+	{
+		t->ax[k] += fx[k];
+		t->ay[k] += fy[k];
 	}
 }
 

@@ -71,3 +71,26 @@ sg_shear_deflect_block(const sg_mass_prep *pp, const double *restrict x,
 		ay[k] += g2 * dx - g1 * dy;
 	}
 }
+
+/* Add the external-shear deflection on a tile to ax, ay (float). */
+void
+sg_shear_deflect_tile(const sg_mass_prep *pp, const float *dx, const float *dy,
+					  const sg_tile *t)
+{
+	const float g1 = (float) pp->g1,
+				g2 = (float) pp->g2;
+
+	for (int r = 0; r < t->nrows; r++)
+	{
+		float	   *restrict ax = t->ax + (size_t) r * t->width;
+		float	   *restrict ay = t->ay + (size_t) r * t->width;
+		const float g2dy = g2 * dy[r],
+					g1dy = g1 * dy[r];
+
+		for (int i = 0; i < t->width; i++)
+		{
+			ax[i] += g1 * dx[i] + g2dy;
+			ay[i] += g2 * dx[i] - g1dy;
+		}
+	}
+}

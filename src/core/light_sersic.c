@@ -149,13 +149,14 @@ sg_light_prepare(const sg_light_profile *p, sg_light_prep *lp)
 	lp->bn = (float) (sg_sersic_bn(p->n_sersic) / M_LN2);
 }
 
-/* Sérsic shape at SG_BLOCK points, in three short passes (see lens_sie.c). */
+/*
+ * Sérsic shape at SG_BLOCK points given as offsets (x, y) from the centre,
+ * in three short passes (see lens_sie.c).
+ */
 static void
-sersic_block(const sg_light_prep *lp, const double *restrict x,
-			 const double *restrict y, float *restrict out)
+sersic_offsets(const sg_light_prep *lp, const float *restrict x,
+			   const float *restrict y, float *restrict out)
 {
-	const double cx = lp->cx,
-				cy = lp->cy;
 	const float c = lp->cphi,
 				s = lp->sphi,
 				ax2 = lp->ax2,
@@ -166,10 +167,8 @@ sersic_block(const sg_light_prep *lp, const double *restrict x,
 
 	for (int k = 0; k < SG_BLOCK; k++)
 	{
-		float		dx = (float) (x[k] - cx);
-		float		dy = (float) (y[k] - cy);
-		float		xp = c * dx + s * dy;
-		float		yp = c * dy - s * dx;
+		float		xp = c * x[k] + s * y[k];
+		float		yp = c * y[k] - s * x[k];
 
 		t[k] = ax2 * xp * xp + ay2 * yp * yp + (float) SG_SERSIC_FLOOR2;
 	}
@@ -181,22 +180,27 @@ sersic_block(const sg_light_prep *lp, const double *restrict x,
 		out[k] = sg_vexp2f(bn - bn * t[k]);
 }
 
+/* Gaussian shape at SG_BLOCK offsets from the centre. */
 static void
-gaussian_block(const sg_light_prep *lp, const double *restrict x,
-			   const double *restrict y, float *restrict out)
+gaussian_offsets(const sg_light_prep *lp, const float *restrict x,
+				 const float *restrict y, float *restrict out)
 {
-	const double cx = lp->cx,
-				cy = lp->cy;
 	const float a = lp->ax2,
 				norm = lp->norm;
 
 	for (int k = 0; k < SG_BLOCK; k++)
-	{
-		float		dx = (float) (x[k] - cx);
-		float		dy = (float) (y[k] - cy);
+		out[k] = norm * sg_vexpf(-a * (x[k] * x[k] + y[k] * y[k]));
+}
 
-		out[k] = norm * sg_vexpf(-a * (dx * dx + dy * dy));
-	}
+/* The shape of a prepared profile at SG_BLOCK offsets from its centre. */
+static void
+shape_offsets(const sg_light_prep *lp, const float *restrict x,
+			  const float *restrict y, float *restrict out)
+{
+	if (lp->type == SG_LIGHT_GAUSSIAN)
+		gaussian_offsets(lp, x, y, out);
+	else
+		sersic_offsets(lp, x, y, out);
 }
 
 /*
@@ -207,10 +211,55 @@ void
 sg_light_shape_block(const sg_light_prep *lp, const double *restrict x,
 					 const double *restrict y, float *restrict out)
 {
-	if (lp->type == SG_LIGHT_GAUSSIAN)
-		gaussian_block(lp, x, y, out);
-	else
-		sersic_block(lp, x, y, out);
+	float		fx[SG_BLOCK],
+				fy[SG_BLOCK];
+
+	for (int k = 0; k < SG_BLOCK; k++)
+	{
+		fx[k] = (float) (x[k] - lp->cx);
+		fy[k] = (float) (y[k] - lp->cy);
+	}
+	shape_offsets(lp, fx, fy, out);
+}
+
+/*
+ * Add amp[b] × the profile's shape on a tile to band b of acc, at the ray
+ * offsets minus the deflection when lensed (portable kernel).
+ */
+void
+sg_light_tile(const sg_light_prep *lp, const float *dx, const float *dy,
+			  bool lensed, const float *amp, const sg_tile *t)
+{
+	float		fx[SG_BLOCK],
+				fy[SG_BLOCK],
+				sh[SG_BLOCK];
+	int			n = t->nrows * t->width;
+
+	for (int r = 0; r < t->nrows; r++)
+		for (int i = 0; i < t->width; i++)
+		{
+			fx[r * t->width + i] = dx[i];
+			fy[r * t->width + i] = dy[r];
+		}
+	for (int k = n; k < SG_BLOCK; k++)
+		fx[k] = fy[k] = 1.0f;
+	if (lensed)
+		for (int k = 0; k < n; k++)
+		{
+			fx[k] -= t->ax[k];
+			fy[k] -= t->ay[k];
+		}
+	shape_offsets(lp, fx, fy, sh);
+	for (int b = 0; b < t->nbands; b++)
+	{
+		float	   *restrict acc = t->acc + (size_t) b * SG_BLOCK;
+		const float a = amp[b];
+
+		if (a == 0)
+			continue;
+		for (int k = 0; k < SG_BLOCK; k++)
+			acc[k] += a * sh[k];
+	}
 }
 
 /* Add the surface brightness of profile p in band b at n points to out[i]. */

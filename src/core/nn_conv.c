@@ -71,6 +71,8 @@ nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 						int			lo = g->pad - kx > 0 ? g->pad - kx : 0;
 						int			hi = g->w + g->pad - kx < g->wout ? g->w + g->pad - kx : g->wout;
 
+						if (lo > g->wout)
+							lo = g->wout;	/* kernel wider than the image */
 						if (hi < lo)
 							hi = lo;
 						memset(row, 0, sizeof(float) * lo);

@@ -26,4 +26,12 @@ unsigned char *sg_png_stretch_rgb(const sg_image *img, int band_red,
 unsigned char *sg_png_stretch_grey(const sg_image *img, int band,
 								   const sg_png_stretch *s, sg_status *st);
 
+/*
+ * Encode nx × ny 8-bit pixels, grey (channels 1) or interleaved R,G,B
+ * (channels 3), in image order (row 0 is the bottom row of the PNG), as a
+ * PNG.  Returns the sg_malloc'd bytes (*len of them), or NULL with st set.
+ */
+void	   *sg_png_encode(unsigned char *pixels, int nx, int ny, int channels,
+						  size_t *len, sg_status *st);
+
 #endif

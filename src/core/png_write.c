@@ -192,6 +192,21 @@ write_png(unsigned char *pixels, int nx, int ny, int channels, size_t *len,
 	return sink.data;
 }
 
+/* Encode 8-bit grey or RGB pixels (image order) as a PNG, for other modules. */
+void *
+sg_png_encode(unsigned char *pixels, int nx, int ny, int channels, size_t *len,
+			  sg_status *st)
+{
+	*len = 0;
+	if (nx < 1 || ny < 1 || (channels != 1 && channels != 3))
+	{
+		sg_fail(st, SG_ERR_VALUE, "cannot write a %d x %d PNG with %d channels",
+				nx, ny, channels);
+		return NULL;
+	}
+	return write_png(pixels, nx, ny, channels, len, st);
+}
+
 /* Check that a band index refers to a band of img. */
 static bool
 check_band(const sg_image *img, int band, const char *role, sg_status *st)

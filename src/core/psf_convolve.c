@@ -13,6 +13,7 @@
  * thread, but a threaded host must serialise calls into this file.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@
 
 #include "sglens/alloc.h"
 #include "psf_internal.h"
+#include "simd_avx2.h"
+#include "simd_level.h"
 
 /*
  * Cost model (see sg_conv_prefers_fft): the direct sum costs about
@@ -145,6 +148,215 @@ conv_separable(const float *in, float *tmp, float *out, double *acc, int nx,
 	conv_direct(in, tmp, acc, nx, ny, k->fx, k->hx, 0);
 	conv_direct(tmp, out, acc, nx, ny, k->fy, 0, k->hy);
 }
+
+#if SG_HAVE_AVX2
+
+/*
+ * a[0..7] = Σ_j k[j] · q_j[0..31] over w taps, q_j = base + (w − 1 − j) ·
+ * step: 32 outputs in eight 4-lane double accumulators (enough independent
+ * chains to keep both FMA pipes busy), written out to keep them in
+ * registers.
+ */
+static inline SG_AVX2 void
+taps32(const double *base, ptrdiff_t step, const double *k, int w, __m256d a[8])
+{
+	__m256d		a0 = _mm256_setzero_pd(),
+				a1 = a0,
+				a2 = a0,
+				a3 = a0,
+				a4 = a0,
+				a5 = a0,
+				a6 = a0,
+				a7 = a0;
+
+	for (int j = 0; j < w; j++)
+	{
+		const double *q = base + (w - 1 - j) * step;
+		__m256d		kv = _mm256_set1_pd(k[j]);
+
+		a0 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q), a0);
+		a1 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 4), a1);
+		a2 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 8), a2);
+		a3 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 12), a3);
+		a4 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 16), a4);
+		a5 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 20), a5);
+		a6 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 24), a6);
+		a7 = _mm256_fmadd_pd(kv, _mm256_loadu_pd(q + 28), a7);
+	}
+	a[0] = a0;
+	a[1] = a1;
+	a[2] = a2;
+	a[3] = a3;
+	a[4] = a4;
+	a[5] = a5;
+	a[6] = a6;
+	a[7] = a7;
+}
+
+/* The same for 4 outputs. */
+static inline SG_AVX2 __m256d
+taps4(const double *base, ptrdiff_t step, const double *k, int w)
+{
+	__m256d		a = _mm256_setzero_pd();
+
+	for (int j = 0; j < w; j++)
+		a = _mm256_fmadd_pd(_mm256_set1_pd(k[j]), _mm256_loadu_pd(base + (w - 1 - j) * step), a);
+	return a;
+}
+
+/* The same for 1 output. */
+static inline SG_AVX2 double
+taps1(const double *base, ptrdiff_t step, const double *k, int w)
+{
+	double		a = 0;
+
+	for (int j = 0; j < w; j++)
+		a = fma(k[j], base[(w - 1 - j) * step], a);
+	return a;
+}
+
+/*
+ * out[x] = Σ_j k[j] · p[x + w − 1 − j] for x < n: the row pass (w taps, p
+ * padded so that every read is inside).
+ */
+static SG_AVX2 void
+taps_row_avx2(const double *p, const double *k, int w, double *out, int n)
+{
+	int			x = 0;
+
+	for (; x + 32 <= n; x += 32)
+	{
+		__m256d		a[8];
+
+		taps32(p + x, 1, k, w, a);
+		_mm256_storeu_pd(out + x, a[0]);
+		_mm256_storeu_pd(out + x + 4, a[1]);
+		_mm256_storeu_pd(out + x + 8, a[2]);
+		_mm256_storeu_pd(out + x + 12, a[3]);
+		_mm256_storeu_pd(out + x + 16, a[4]);
+		_mm256_storeu_pd(out + x + 20, a[5]);
+		_mm256_storeu_pd(out + x + 24, a[6]);
+		_mm256_storeu_pd(out + x + 28, a[7]);
+	}
+	for (; x + 4 <= n; x += 4)
+		_mm256_storeu_pd(out + x, taps4(p + x, 1, k, w));
+	for (; x < n; x++)
+		out[x] = taps1(p + x, 1, k, w);
+}
+
+/*
+ * out[x] = Σ_j k[j] · rows[(w − 1 − j) · stride + x] for x < n: the column
+ * pass, rows being the first of w consecutive padded rows; rounded to float.
+ */
+static SG_AVX2 void
+taps_col_avx2(const double *rows, ptrdiff_t stride, const double *k, int w,
+			  float *out, int n)
+{
+	int			x = 0;
+
+	for (; x + 32 <= n; x += 32)
+	{
+		__m256d		a[8];
+
+		taps32(rows + x, stride, k, w, a);
+		_mm256_storeu_ps(out + x, _mm256_set_m128(_mm256_cvtpd_ps(a[1]), _mm256_cvtpd_ps(a[0])));
+		_mm256_storeu_ps(out + x + 8, _mm256_set_m128(_mm256_cvtpd_ps(a[3]), _mm256_cvtpd_ps(a[2])));
+		_mm256_storeu_ps(out + x + 16, _mm256_set_m128(_mm256_cvtpd_ps(a[5]), _mm256_cvtpd_ps(a[4])));
+		_mm256_storeu_ps(out + x + 24, _mm256_set_m128(_mm256_cvtpd_ps(a[7]), _mm256_cvtpd_ps(a[6])));
+	}
+	for (; x + 4 <= n; x += 4)
+		_mm_storeu_ps(out + x, _mm256_cvtpd_ps(taps4(rows + x, stride, k, w)));
+	for (; x < n; x++)
+		out[x] = (float) taps1(rows + x, stride, k, w);
+}
+
+/* True when any of the n values is NaN. */
+static SG_AVX2 bool
+has_nan_avx2(const float *v, size_t n)
+{
+	__m256		any = _mm256_setzero_ps();
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8)
+	{
+		__m256		x = _mm256_loadu_ps(v + i);
+
+		any = _mm256_or_ps(any, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+	}
+	for (; i < n; i++)
+		if (isnan(v[i]))
+			return true;
+	return _mm256_movemask_ps(any) != 0;
+}
+
+/*
+ * Separable convolution with AVX2 + FMA, all in double: each row, padded
+ * with hx zeros on both sides, is convolved with fx into the intermediate
+ * tmp (ny × nx), whose columns are then convolved with fy, the taps clipped
+ * to the rows inside the stamp.  Same sums as conv_separable, but the
+ * intermediate is not rounded to float.  The passes are interleaved row by
+ * row (output row y − hy as soon as input row y is done), which keeps the
+ * rows in use in the L1 cache; in may be out, as a row is written only
+ * after every row it depends on was read.  False when out of memory.
+ */
+static SG_AVX2 bool
+conv_separable_avx2(const float *in, float *out, int nx, int ny,
+					const sg_kernel *k)
+{
+	int			hx = k->hx,
+				hy = k->hy,
+				wx = 2 * hx + 1,
+				wy = 2 * hy + 1;
+	size_t		prow = (size_t) nx + 2 * hx;
+	size_t		ntmp = (size_t) ny * nx;
+	double	   *buf = sg_malloc((ntmp + prow + wx + wy + 8) * sizeof(double));
+	double	   *row,
+			   *tmp,
+			   *kx,
+			   *ky;
+
+	if (buf == NULL)
+		return false;
+	/* 64-byte aligned rows of tmp (when nx is a multiple of 8) */
+	tmp = (double *) (((uintptr_t) buf + 63) & ~(uintptr_t) 63);
+	row = tmp + ntmp;
+	kx = row + prow;
+	ky = kx + wx;
+	for (int j = 0; j < wx; j++)
+		kx[j] = k->fx[j];
+	for (int j = 0; j < wy; j++)
+		ky[j] = k->fy[j];
+	memset(row, 0, prow * sizeof(double));
+	for (int y = 0; y < ny + hy; y++)
+	{
+		int			o = y - hy;	/* the output row that input row y completes */
+
+		if (y < ny)
+		{
+			const float *irow = in + (size_t) y * nx;
+			int			x = 0;
+
+			for (; x + 4 <= nx; x += 4)
+				_mm256_storeu_pd(row + hx + x, _mm256_cvtps_pd(_mm_loadu_ps(irow + x)));
+			for (; x < nx; x++)
+				row[hx + x] = irow[x];
+			taps_row_avx2(row, kx, wx, tmp + (size_t) y * nx, nx);
+		}
+		if (o >= 0)
+		{
+			/* input rows o − dy for dy in [dylo, dyhi], inside the stamp */
+			int			dylo = o - (ny - 1) > -hy ? o - (ny - 1) : -hy;
+			int			dyhi = o < hy ? o : hy;
+
+			taps_col_avx2(tmp + (size_t) (o - dyhi) * nx, nx, ky + dylo + hy,
+						  dyhi - dylo + 1, out + (size_t) o * nx, nx);
+		}
+	}
+	sg_free(buf);
+	return true;
+}
+
+#endif
 
 /* Round a byte count up to a multiple of 64. */
 static size_t
@@ -350,6 +562,15 @@ run_method(sg_conv_method m, const sg_kernel *k, const float *in, float *tmp,
 	switch (m)
 	{
 		case SG_CONV_SEPARABLE:
+#if SG_HAVE_AVX2
+			if (sg_simd_level() > 0)
+			{
+				if (conv_separable_avx2(in, out, nx, ny, k))
+					return true;
+				sg_fail(st, SG_ERR_NOMEM, "out of memory convolving a %d x %d band", nx, ny);
+				return false;
+			}
+#endif
 			conv_separable(in, tmp, out, acc, nx, ny, k);
 			return true;
 		case SG_CONV_DIRECT:
@@ -370,12 +591,23 @@ convolve_pixels(const sg_kernel *k, sg_conv_method m, float *band, int nx,
 				int ny, sg_status *st)
 {
 	size_t		n = (size_t) nx * ny;
-	double	   *acc = sg_malloc(nx * sizeof(double) + n * (2 * sizeof(float) + 1));
+	double	   *acc;
 	float	   *in;
 	unsigned char *mask;
 	size_t		nnan;
 	bool		ok;
 
+#if SG_HAVE_AVX2
+	/* the common case, separable without NaN, in place with no copy */
+	if (m == SG_CONV_SEPARABLE && sg_simd_level() > 0 && !has_nan_avx2(band, n))
+	{
+		if (conv_separable_avx2(band, band, nx, ny, k))
+			return true;
+		sg_fail(st, SG_ERR_NOMEM, "out of memory convolving a %d x %d band", nx, ny);
+		return false;
+	}
+#endif
+	acc = sg_malloc(nx * sizeof(double) + n * (2 * sizeof(float) + 1));
 	if (acc == NULL)
 	{
 		sg_fail(st, SG_ERR_NOMEM, "out of memory convolving a %d x %d band", nx, ny);

@@ -159,15 +159,19 @@ gauss_square_tail(double a)
 }
 
 /*
- * Half-width R (pixels) of a Gaussian kernel of σ√2 = s whose square
- * |x|,|y| <= R + 1/2 holds all but SG_GAUSS_TAIL of the flux.
+ * The a with gauss_square_tail(a) = SG_GAUSS_TAIL, by bisection; a constant,
+ * computed on first use (every caller computes the same value, so the
+ * unsynchronised cache is harmless even in a threaded host).
  */
 static double
-gauss_radius(double s)
+gauss_tail_root(void)
 {
+	static double root;
 	double		lo = 2.0,
 				hi = 6.0;
 
+	if (root > 0)
+		return root;
 	for (int i = 0; i < 60; i++)
 	{
 		double		mid = 0.5 * (lo + hi);
@@ -177,33 +181,63 @@ gauss_radius(double s)
 		else
 			hi = mid;
 	}
-	return fmax(0.0, ceil(hi * s - 0.5));
+	root = hi;
+	return hi;
 }
 
 /*
- * Fraction of a 1-D Gaussian (σ√2 = s) in pixel i (centred on i): an erf
- * difference near the centre, an erfc difference in the tail, so neither
- * subtracts two numbers close to 1.
+ * Half-width R (pixels) of a Gaussian kernel of σ√2 = s whose square
+ * |x|,|y| <= R + 1/2 holds all but SG_GAUSS_TAIL of the flux.
  */
 static double
-gauss_pixel(int i, double s)
+gauss_radius(double s)
 {
-	double		lo = (abs(i) - 0.5) / s;
-	double		hi = (abs(i) + 0.5) / s;
-
-	if (i == 0)
-		return erf(hi);
-	if (lo < 1.0)
-		return 0.5 * (erf(hi) - erf(lo));
-	return 0.5 * (erfc(lo) - erfc(hi));
+	return fmax(0.0, ceil(gauss_tail_root() * s - 0.5));
 }
 
-/* Fill f[0..2h] with the 1-D pixel-integrated Gaussian divided by norm. */
+/*
+ * Fractions of a 1-D Gaussian (σ√2 = s) in pixels 0..h (pixel i centred on
+ * i; pixel −i holds the same): an erf difference near the centre, an erfc
+ * difference in the tail, so neither subtracts two numbers close to 1.
+ * Neighbouring pixels share a boundary, whose erf or erfc is computed once.
+ */
 static void
-gauss_fill(float *f, int h, double s, double norm)
+gauss_pixels(double *g, int h, double s)
+{
+	double		lo = 0.5 / s,
+				erf_lo = erf(lo),
+				erfc_lo = lo < 1.0 ? 0 : erfc(lo);
+
+	g[0] = erf_lo;
+	for (int i = 1; i <= h; i++)
+	{
+		double		hi = (i + 0.5) / s;
+
+		if (lo < 1.0)
+		{
+			double		erf_hi = erf(hi);
+
+			g[i] = 0.5 * (erf_hi - erf_lo);
+			erf_lo = erf_hi;
+			erfc_lo = hi < 1.0 ? 0 : erfc(hi);
+		}
+		else
+		{
+			double		erfc_hi = erfc(hi);
+
+			g[i] = 0.5 * (erfc_lo - erfc_hi);
+			erfc_lo = erfc_hi;
+		}
+		lo = hi;
+	}
+}
+
+/* Fill f[0..2h] with the 1-D pixel fractions g (by |offset|) divided by norm. */
+static void
+gauss_fill(float *f, int h, const double *g, double norm)
 {
 	for (int i = -h; i <= h; i++)
-		f[i + h] = (float) (gauss_pixel(i, s) / norm);
+		f[i + h] = (float) (g[abs(i)] / norm);
 }
 
 static bool
@@ -218,11 +252,21 @@ build_gaussian(const sg_psf *psf, double scale, int nx, int ny,
 	int			hx = (int) fmin(r, nx - 1);
 	int			hy = (int) fmin(r, ny - 1);
 	int			wx = 2 * hx + 1;
+	double	   *g;
 
 	if (!kernel_alloc(k, hx, hy, true, st))
 		return false;
-	gauss_fill(k->fx, hx, s, norm);
-	gauss_fill(k->fy, hy, s, norm);
+	g = sg_malloc((size_t) (hx > hy ? hx + 1 : hy + 1) * sizeof(double));
+	if (g == NULL)
+	{
+		sg_kernel_free(k);
+		sg_fail(st, SG_ERR_NOMEM, "out of memory building a Gaussian PSF kernel");
+		return false;
+	}
+	gauss_pixels(g, hx > hy ? hx : hy, s);
+	gauss_fill(k->fx, hx, g, norm);
+	gauss_fill(k->fy, hy, g, norm);
+	sg_free(g);
 	for (int y = 0; y < 2 * hy + 1; y++)
 		for (int x = 0; x < wx; x++)
 			k->k2d[y * wx + x] = (float) ((double) k->fy[y] * k->fx[x]);

@@ -1,42 +1,68 @@
 /*
  * render.c — noise-free rendering of a lens scene by ray shooting.
  *
- * Rays are ordered pixel by pixel (the s² sub-pixel centres of a pixel are
- * consecutive) and processed in blocks of whole pixels, at most SG_BLOCK
- * rays.  For each block: the deflections of all mass profiles are summed,
- * the source plane positions β = θ − Σα formed, every light profile's shape
- * evaluated once (float) and added to each band with that band's amp, and
- * each pixel set to the sum of its s² values × pixel_scale²/s² (mean
- * surface brightness × pixel area = flux per pixel).  All per-ray loops have
- * the fixed length SG_BLOCK and no branches, so the compiler can vectorise
- * them; a partial block is padded and the padding ignored.
+ * The rays (the s² sub-pixel centres of every pixel) form a grid of
+ * nx·s × ny·s sub-pixel columns and rows.  The image is cut into tiles of
+ * whole pixels holding at most SG_BLOCK rays: each tile column (wpix pixel
+ * columns) is walked down in blocks of rpix pixel rows.  Every profile
+ * sees a tile through its float offsets from its centre, dx per sub-column
+ * (computed once per tile column) and dy per sub-row (once per block), each
+ * rounded once from the double difference.  For each block: the mass
+ * profiles add their deflections (float; profiles without a float kernel
+ * through their double kernel), every light profile adds amp[b] × its shape
+ * to each band b (the source at θ − Σα, the lens light at θ), and each
+ * pixel is set to the sum of its s² values × pixel_scale²/s² (mean surface
+ * brightness × pixel area = flux per pixel).  The per-ray work is done by
+ * the tile kernels of lens_sie.c, lens_simple.c and light_sersic.c, or
+ * their AVX2 + FMA and AVX-512 variants (render_avx2.c, render_avx512.c)
+ * where the processor has them (simd_level.h).
  */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "lens_internal.h"
+#include "simd_level.h"
 #include "sglens/alloc.h"
 #include "sglens/render.h"
+
+typedef void (*mass_tile_fn) (const sg_mass_prep *pp, const float *dx,
+							  const float *dy, const sg_tile *t);
+typedef void (*light_tile_fn) (const sg_light_prep *lp, const float *dx,
+							   const float *dy, bool lensed, const float *amp,
+							   const sg_tile *t);
+typedef void (*pixels_fn) (const float *rows, int width, int s, int npx,
+						   float area, float *out);
 
 typedef struct render_work
 {
 	const sg_scene *scene;
+	const sg_image *img;
 	int			nbands;
-	int			s2;				/* rays per pixel */
+	int			s;				/* supersampling */
+	int			nprof;			/* n_mass + n_source + n_lens_light */
+	int			wpix,
+				rpix;			/* pixel columns per tile, pixel rows per block */
+	int			width;			/* sub-columns per tile row, padded */
+	mass_tile_fn sie,
+				shear;
+	light_tile_fn light;
+	pixels_fn	pixels;
 	sg_mass_prep *mass;			/* n_mass prepared profiles */
 	sg_light_prep *source;		/* n_source */
 	sg_light_prep *lens_light;	/* n_lens_light */
+	float	   *amp;			/* nprof × nbands float amps (light only) */
 	double	   *ox,
-			   *oy;				/* s² sub-pixel offsets, arcsec */
+			   *oy;				/* s sub-pixel offsets along x and y, arcsec */
+	double	   *xs,
+			   *ys;				/* sub-column / sub-row positions of the tile */
+	float	   *dx,
+			   *dy;				/* nprof × SG_BLOCK offsets from each centre */
 	double	   *x,
 			   *y,
-			   *ax,
-			   *ay,
-			   *bx,
-			   *by;				/* SG_BLOCK each */
-	float	   *shape;			/* SG_BLOCK */
-	float	   *acc;			/* nbands × SG_BLOCK */
+			   *dax,
+			   *day;			/* SG_BLOCK each: double kernels' rays */
+	sg_tile		tile;
 	void	   *mem;
 } render_work;
 
@@ -119,14 +145,19 @@ carve(char **p, size_t size)
 
 /* One allocation for all scratch arrays; false when out of memory. */
 static bool
-work_alloc(render_work *w, const sg_scene *sc, int nbands, int s)
+work_alloc(render_work *w, const sg_scene *sc)
 {
+	size_t		np = (size_t) w->nprof;
 	size_t		sizes[] = {
 		(size_t) sc->n_mass * sizeof(sg_mass_prep),
 		(size_t) sc->n_source * sizeof(sg_light_prep),
 		(size_t) sc->n_lens_light * sizeof(sg_light_prep),
-		2 * (size_t) s * s * sizeof(double), 6 * SG_BLOCK * sizeof(double),
-		SG_BLOCK * sizeof(float), (size_t) nbands * SG_BLOCK * sizeof(float)
+		np * w->nbands * sizeof(float),
+		2 * (size_t) w->s * sizeof(double),
+		2 * SG_BLOCK * sizeof(double),
+		2 * np * SG_BLOCK * sizeof(float),
+		4 * SG_BLOCK * sizeof(double),
+		(2 + (size_t) w->nbands) * SG_BLOCK * sizeof(float)
 	};
 	size_t		total = 64;
 	char	   *p;
@@ -140,195 +171,347 @@ work_alloc(render_work *w, const sg_scene *sc, int nbands, int s)
 	w->mass = carve(&p, sizes[0]);
 	w->source = carve(&p, sizes[1]);
 	w->lens_light = carve(&p, sizes[2]);
-	w->ox = carve(&p, sizes[3]);
-	w->oy = w->ox + (size_t) s * s;
-	w->x = carve(&p, sizes[4]);
+	w->amp = carve(&p, sizes[3]);
+	w->ox = carve(&p, sizes[4]);
+	w->oy = w->ox + w->s;
+	w->xs = carve(&p, sizes[5]);
+	w->ys = w->xs + SG_BLOCK;
+	w->dx = carve(&p, sizes[6]);
+	w->dy = w->dx + np * SG_BLOCK;
+	w->x = carve(&p, sizes[7]);
 	w->y = w->x + SG_BLOCK;
-	w->ax = w->y + SG_BLOCK;
-	w->ay = w->ax + SG_BLOCK;
-	w->bx = w->ay + SG_BLOCK;
-	w->by = w->bx + SG_BLOCK;
-	w->shape = carve(&p, sizes[5]);
-	w->acc = carve(&p, sizes[6]);
+	w->dax = w->y + SG_BLOCK;
+	w->day = w->dax + SG_BLOCK;
+	w->tile.ax = carve(&p, sizes[8]);
+	w->tile.ay = w->tile.ax + SG_BLOCK;
+	w->tile.acc = w->tile.ay + SG_BLOCK;
 	return true;
 }
 
-/* Offsets of the s² sub-pixel centres from the pixel centre (row-major). */
-static void
-subpixel_setup(render_work *w, int s, double scale)
+/* Round n up to a multiple of SG_TILE_ALIGN. */
+static int
+tile_round(int n)
 {
-	for (int j = 0; j < s; j++)
-		for (int i = 0; i < s; i++)
-		{
-			w->ox[j * s + i] = ((i + 0.5) / s - 0.5) * scale;
-			w->oy[j * s + i] = ((j + 0.5) / s - 0.5) * scale;
-		}
+	return (n + SG_TILE_ALIGN - 1) / SG_TILE_ALIGN * SG_TILE_ALIGN;
 }
 
+/*
+ * Tile shape: the widest run of whole pixels whose padded sub-columns times
+ * s sub-rows fit in SG_BLOCK rays (one pixel always does, s <= 16), and as
+ * many pixel rows as then fit.
+ */
+static void
+tile_setup(render_work *w)
+{
+	int			s = w->s;
+
+	w->wpix = w->img->nx < SG_BLOCK / s ? w->img->nx : SG_BLOCK / s;
+	while (w->wpix > 1 && tile_round(w->wpix * s) * s > SG_BLOCK)
+		w->wpix--;
+	w->width = tile_round(w->wpix * s);
+	w->rpix = SG_BLOCK / (w->width * s);
+	if (w->rpix > w->img->ny)
+		w->rpix = w->img->ny;
+	w->tile.width = w->width;
+	w->tile.nbands = w->nbands;
+}
+
+/* Offsets of the s sub-pixel centres from the pixel centre, arcsec. */
+static void
+subpixel_setup(render_work *w, double scale)
+{
+	int			s = w->s;
+
+	for (int i = 0; i < s; i++)
+	{
+		w->ox[i] = ((i + 0.5) / s - 0.5) * scale;
+		w->oy[i] = ((i + 0.5) / s - 0.5) * scale;
+	}
+}
+
+/* Prepare the profiles and their float amps, and pick the tile kernels. */
 static void
 prepare_profiles(render_work *w, const sg_scene *sc)
 {
-	for (int i = 0; i < sc->n_mass; i++)
+	int			nm = sc->n_mass,
+				ns = sc->n_source;
+
+	for (int i = 0; i < nm; i++)
 		sg_mass_prepare(&sc->mass[i], &w->mass[i]);
-	for (int i = 0; i < sc->n_source; i++)
+	for (int i = 0; i < ns; i++)
+	{
 		sg_light_prepare(&sc->source[i], &w->source[i]);
+		for (int b = 0; b < w->nbands; b++)
+			w->amp[(size_t) (nm + i) * w->nbands + b] = (float) sc->source[i].amp[b];
+	}
 	for (int i = 0; i < sc->n_lens_light; i++)
+	{
 		sg_light_prepare(&sc->lens_light[i], &w->lens_light[i]);
-}
-
-/* acc[b][k] += amp[b] · shape[k] for every band. */
-static void
-add_bands(float *restrict acc, const float *restrict shape, const double *amp,
-		  int nbands)
-{
-	for (int b = 0; b < nbands; b++)
+		for (int b = 0; b < w->nbands; b++)
+			w->amp[(size_t) (nm + ns + i) * w->nbands + b] =
+				(float) sc->lens_light[i].amp[b];
+	}
+	if (sg_simd_level() > 1)
 	{
-		float		a = (float) amp[b];
-		float	   *restrict row = acc + (size_t) b * SG_BLOCK;
-
-		if (a == 0)
-			continue;
-		for (int k = 0; k < SG_BLOCK; k++)
-			row[k] += a * shape[k];
+		w->sie = sg_sie_deflect_tile_avx512;
+		w->shear = sg_shear_deflect_tile_avx2;
+		w->light = sg_light_tile_avx512;
+		w->pixels = sg_tile_pixels_avx2;
+	}
+	else if (sg_simd_level() > 0)
+	{
+		w->sie = sg_sie_deflect_tile_avx2;
+		w->shear = sg_shear_deflect_tile_avx2;
+		w->light = sg_light_tile_avx2;
+		w->pixels = sg_tile_pixels_avx2;
+	}
+	else
+	{
+		w->sie = sg_sie_deflect_tile;
+		w->shear = sg_shear_deflect_tile;
+		w->light = sg_light_tile;
+		w->pixels = sg_tile_pixels;
 	}
 }
 
-/* Source-plane positions β = θ − α of the block. */
+/* Centre of profile k (masses, then sources, then lens lights). */
 static void
-shoot_block(render_work *w)
-{
-	double	   *restrict ax = w->ax;
-	double	   *restrict ay = w->ay;
-	double	   *restrict bx = w->bx;
-	double	   *restrict by = w->by;
-	const double *restrict x = w->x;
-	const double *restrict y = w->y;
-
-	memset(ax, 0, SG_BLOCK * sizeof(double));
-	memset(ay, 0, SG_BLOCK * sizeof(double));
-	for (int i = 0; i < w->scene->n_mass; i++)
-		sg_mass_deflect_block_fast(&w->mass[i], x, y, ax, ay);
-	for (int k = 0; k < SG_BLOCK; k++)
-	{
-		bx[k] = x[k] - ax[k];
-		by[k] = y[k] - ay[k];
-	}
-}
-
-/* Evaluate the light of one block of rays into acc (nbands × SG_BLOCK). */
-static void
-light_block(render_work *w)
+profile_centre(const render_work *w, int k, double *cx, double *cy)
 {
 	const sg_scene *sc = w->scene;
 
-	memset(w->acc, 0, (size_t) w->nbands * SG_BLOCK * sizeof(float));
-	for (int i = 0; i < sc->n_source; i++)
+	if (k < sc->n_mass)
 	{
-		sg_light_shape_block(&w->source[i], w->bx, w->by, w->shape);
-		add_bands(w->acc, w->shape, sc->source[i].amp, w->nbands);
+		*cx = w->mass[k].cx;
+		*cy = w->mass[k].cy;
+		return;
 	}
-	for (int i = 0; i < sc->n_lens_light; i++)
+	k -= sc->n_mass;
+	if (k < sc->n_source)
 	{
-		sg_light_shape_block(&w->lens_light[i], w->x, w->y, w->shape);
-		add_bands(w->acc, w->shape, sc->lens_light[i].amp, w->nbands);
+		*cx = w->source[k].cx;
+		*cy = w->source[k].cy;
+		return;
 	}
+	k -= sc->n_source;
+	*cx = w->lens_light[k].cx;
+	*cy = w->lens_light[k].cy;
 }
 
-/* Ray positions of the pixels col .. col + run − 1 of one row, from ray k. */
-static int
-fill_run(render_work *w, const sg_image *img, int row, int col, int run, int k)
-{
-	double		scale = img->pixel_scale;
-	double		yc = (row - 0.5 * (img->ny - 1)) * scale;
-	double		x0 = -0.5 * (img->nx - 1);
-
-	if (w->s2 == 1)
-	{
-		for (int i = 0; i < run; i++, k++)
-		{
-			w->x[k] = (x0 + col + i) * scale;
-			w->y[k] = yc;
-		}
-		return k;
-	}
-	for (int i = 0; i < run; i++)
-	{
-		double		xc = (x0 + col + i) * scale;
-
-		for (int j = 0; j < w->s2; j++, k++)
-		{
-			w->x[k] = xc + w->ox[j];
-			w->y[k] = yc + w->oy[j];
-		}
-	}
-	return k;
-}
-
-/* Ray positions of npix pixels starting at pixel index p0; pad the block. */
+/*
+ * Sub-column positions of the tile from pixel column c0 (npix pixels; the
+ * padding repeats the last one) and every profile's dx.
+ */
 static void
-fill_rays(render_work *w, const sg_image *img, size_t p0, int npix)
+tile_columns(render_work *w, int c0, int npix)
 {
-	int			col = (int) (p0 % img->nx);
-	int			row = (int) (p0 / img->nx);
-	int			k = 0;
+	double		scale = w->img->pixel_scale;
+	double		x0 = -0.5 * (w->img->nx - 1);
+	int			s = w->s,
+				m = 0;
 
-	while (npix > 0)
+	for (int c = c0; c < c0 + npix; c++)
 	{
-		int			run = img->nx - col < npix ? img->nx - col : npix;
+		double		xc = (x0 + c) * scale;
 
-		k = fill_run(w, img, row, col, run, k);
-		npix -= run;
-		col = 0;
-		row++;
+		for (int i = 0; i < s; i++, m++)
+			w->xs[m] = s == 1 ? xc : xc + w->ox[i];
 	}
-	for (; k < SG_BLOCK; k++)
+	for (; m < w->width; m++)
+		w->xs[m] = w->xs[m - 1];
+	for (int k = 0; k < w->nprof; k++)
+	{
+		float	   *dx = w->dx + (size_t) k * SG_BLOCK;
+		double		cx,
+					cy;
+
+		profile_centre(w, k, &cx, &cy);
+		for (int i = 0; i < w->width; i++)
+			dx[i] = (float) (w->xs[i] - cx);
+	}
+}
+
+/* Sub-row positions of npix pixel rows from r0 and every profile's dy. */
+static void
+tile_rows(render_work *w, int r0, int npix)
+{
+	double		scale = w->img->pixel_scale;
+	int			s = w->s,
+				m = 0;
+
+	for (int r = r0; r < r0 + npix; r++)
+	{
+		double		yc = (r - 0.5 * (w->img->ny - 1)) * scale;
+
+		for (int j = 0; j < s; j++, m++)
+			w->ys[m] = s == 1 ? yc : yc + w->oy[j];
+	}
+	w->tile.nrows = m;
+	for (int k = 0; k < w->nprof; k++)
+	{
+		float	   *dy = w->dy + (size_t) k * SG_BLOCK;
+		double		cx,
+					cy;
+
+		profile_centre(w, k, &cx, &cy);
+		for (int j = 0; j < m; j++)
+			dy[j] = (float) (w->ys[j] - cy);
+	}
+}
+
+/* Add the deflection of a profile without a float kernel (double, padded). */
+static void
+deflect_double(render_work *w, const sg_mass_prep *pp)
+{
+	const sg_tile *t = &w->tile;
+	int			n = t->nrows * t->width;
+
+	for (int r = 0; r < t->nrows; r++)
+		for (int i = 0; i < t->width; i++)
+		{
+			w->x[r * t->width + i] = w->xs[i];
+			w->y[r * t->width + i] = w->ys[r];
+		}
+	for (int k = n; k < SG_BLOCK; k++)
 		w->x[k] = w->y[k] = 0.0;
+	memset(w->dax, 0, SG_BLOCK * sizeof(double));
+	memset(w->day, 0, SG_BLOCK * sizeof(double));
+	sg_mass_deflect_block_fast(pp, w->x, w->y, w->dax, w->day);
+	for (int k = 0; k < n; k++)
+	{
+		t->ax[k] += (float) w->dax[k];
+		t->ay[k] += (float) w->day[k];
+	}
 }
 
-/* Set npix pixels from p0 on to the area-weighted sums of their rays. */
+/* Sum the deflections of all mass profiles on the tile into ax, ay. */
 static void
-store_pixels(const render_work *w, sg_image *img, size_t p0, int npix, float area)
+shoot_tile(render_work *w)
+{
+	const sg_tile *t = &w->tile;
+	size_t		n = (size_t) t->nrows * t->width;
+
+	memset(t->ax, 0, n * sizeof(float));
+	memset(t->ay, 0, n * sizeof(float));
+	for (int i = 0; i < w->scene->n_mass; i++)
+	{
+		const sg_mass_prep *pp = &w->mass[i];
+		const float *dx = w->dx + (size_t) i * SG_BLOCK;
+		const float *dy = w->dy + (size_t) i * SG_BLOCK;
+
+		if (!sg_mass_has_tile_kernel(pp))
+			deflect_double(w, pp);
+		else if (pp->type == SG_MASS_SIE)
+			w->sie(pp, dx, dy, t);
+		else
+			w->shear(pp, dx, dy, t);
+	}
+}
+
+/* Add the light of every profile on the tile to acc (nbands × SG_BLOCK). */
+static void
+light_tile(render_work *w)
+{
+	const sg_scene *sc = w->scene;
+	const sg_tile *t = &w->tile;
+	bool		lensed = sc->n_mass > 0;
+
+	for (int b = 0; b < w->nbands; b++)
+		memset(t->acc + (size_t) b * SG_BLOCK, 0,
+			   (size_t) t->nrows * t->width * sizeof(float));
+	for (int i = 0; i < sc->n_source + sc->n_lens_light; i++)
+	{
+		int			k = sc->n_mass + i;
+		const sg_light_prep *lp = i < sc->n_source ? &w->source[i] :
+			&w->lens_light[i - sc->n_source];
+
+		w->light(lp, w->dx + (size_t) k * SG_BLOCK, w->dy + (size_t) k * SG_BLOCK,
+				 lensed && i < sc->n_source, w->amp + (size_t) k * w->nbands, t);
+	}
+}
+
+/*
+ * out[c] = area × the sum of the s × s rays of pixel c (c < npx) of one
+ * pixel row of a tile (sub-rows width apart): the s sub-rows summed in order
+ * into sum (the fixed inner trip count lets -O2 vectorise that), then each
+ * pixel's s values in order.  Reads the first npx·s values of each sub-row,
+ * rounded up to a multiple of SG_TILE_ALIGN.
+ */
+void
+sg_tile_pixels(const float *rows, int width, int s, int npx, float area,
+			   float *out)
+{
+	float		sum[SG_BLOCK];
+	int			n = (npx * s + SG_TILE_ALIGN - 1) / SG_TILE_ALIGN * SG_TILE_ALIGN;
+
+	for (int m = 0; m < n; m += SG_TILE_ALIGN)
+		for (int q = 0; q < SG_TILE_ALIGN; q++)
+			sum[m + q] = rows[m + q];
+	for (int j = 1; j < s; j++)
+	{
+		const float *rj = rows + (size_t) j * width;
+
+		for (int m = 0; m < n; m += SG_TILE_ALIGN)
+			for (int q = 0; q < SG_TILE_ALIGN; q++)
+				sum[m + q] += rj[m + q];
+	}
+	if (s == 1)
+		for (int c = 0; c < npx; c++)
+			out[c] = sum[c] * area;
+	else if (s == 2)
+		for (int c = 0; c < npx; c++)
+			out[c] = (sum[2 * c] + sum[2 * c + 1]) * area;
+	else
+		for (int c = 0; c < npx; c++)
+		{
+			float		v = 0;
+
+			for (int i = 0; i < s; i++)
+				v += sum[c * s + i];
+			out[c] = v * area;
+		}
+}
+
+/* Set the npx × npy pixels from (c0, r0) on to the area-weighted ray sums. */
+static void
+store_pixels(const render_work *w, sg_image *img, int c0, int r0, int npx,
+			 int npy, float area)
 {
 	size_t		plane = (size_t) img->nx * img->ny;
+	int			s = w->s,
+				width = w->width;
 
 	for (int b = 0; b < w->nbands; b++)
 	{
-		float	   *band = sg_image_pixels(img) + b * plane + p0;
-		const float *acc = w->acc + (size_t) b * SG_BLOCK;
+		const float *acc = w->tile.acc + (size_t) b * SG_BLOCK;
 
-		if (w->s2 == 1)
-		{
-			for (int p = 0; p < npix; p++)
-				band[p] = acc[p] * area;
-			continue;
-		}
-		for (int p = 0; p < npix; p++)
-		{
-			float		sum = 0;
-
-			for (int j = 0; j < w->s2; j++)
-				sum += acc[p * w->s2 + j];
-			band[p] = sum * area;
-		}
+		for (int r = 0; r < npy; r++)
+			w->pixels(acc + (size_t) r * s * width, width, s, npx, area,
+					  sg_image_pixels(img) + b * plane + (size_t) (r0 + r) * img->nx + c0);
 	}
 }
 
-/* Walk the image in blocks of whole pixels. */
+/* Walk the image tile column by tile column, block by block. */
 static void
-render_pixels(render_work *w, sg_image *img, int s)
+render_pixels(render_work *w, sg_image *img)
 {
-	size_t		npix = (size_t) img->nx * img->ny;
-	int			per_block = SG_BLOCK / w->s2;
-	float		area = (float) (img->pixel_scale * img->pixel_scale / ((double) s * s));
+	float		area = (float) (img->pixel_scale * img->pixel_scale /
+								((double) w->s * w->s));
 
-	for (size_t p0 = 0; p0 < npix; p0 += per_block)
+	for (int c0 = 0; c0 < img->nx; c0 += w->wpix)
 	{
-		int			n = npix - p0 < (size_t) per_block ? (int) (npix - p0) : per_block;
+		int			npx = img->nx - c0 < w->wpix ? img->nx - c0 : w->wpix;
 
-		fill_rays(w, img, p0, n);
-		shoot_block(w);
-		light_block(w);
-		store_pixels(w, img, p0, n, area);
+		tile_columns(w, c0, npx);
+		for (int r0 = 0; r0 < img->ny; r0 += w->rpix)
+		{
+			int			npy = img->ny - r0 < w->rpix ? img->ny - r0 : w->rpix;
+
+			tile_rows(w, r0, npy);
+			shoot_tile(w);
+			light_tile(w);
+			store_pixels(w, img, c0, r0, npx, npy, area);
+		}
 	}
 }
 
@@ -352,16 +535,19 @@ sg_render(const sg_scene *scene, sg_image *img, int supersampling, sg_status *st
 		return false;
 	memset(&w, 0, sizeof(w));
 	w.scene = scene;
+	w.img = img;
 	w.nbands = img->nbands;
-	w.s2 = s * s;
-	if (!work_alloc(&w, scene, img->nbands, s))
+	w.s = s;
+	w.nprof = scene->n_mass + scene->n_source + scene->n_lens_light;
+	if (!work_alloc(&w, scene))
 	{
 		sg_fail(st, SG_ERR_NOMEM, "out of memory allocating render buffers");
 		return false;
 	}
 	prepare_profiles(&w, scene);
-	subpixel_setup(&w, s, img->pixel_scale);
-	render_pixels(&w, img, s);
+	tile_setup(&w);
+	subpixel_setup(&w, img->pixel_scale);
+	render_pixels(&w, img);
 	sg_free(w.mem);
 	return true;
 }

@@ -19,6 +19,8 @@ PG_FUNCTION_INFO_V1(sgimage_crop);
 PG_FUNCTION_INFO_V1(sgimage_eq);
 PG_FUNCTION_INFO_V1(sgimage_set_center);
 PG_FUNCTION_INFO_V1(sgimage_set_band);
+PG_FUNCTION_INFO_V1(sgimage_scale_flux);
+PG_FUNCTION_INFO_V1(sgimage_rotate90);
 
 /* A stamp holding the named bands, in the order given. */
 Datum
@@ -147,4 +149,30 @@ sgimage_set_band(PG_FUNCTION_ARGS)
 	if (!sg_image_check_header(img, sg_image_size(img), true, &st))
 		sgpg_report(&st, "cannot set band metadata");
 	PG_RETURN_SGIMAGE(img);
+}
+
+/* A copy in other flux units: pixels and noise × k, zero points + 2.5 log10 k. */
+Datum
+sgimage_scale_flux(PG_FUNCTION_ARGS)
+{
+	sg_status	st;
+	sg_image   *out;
+
+	sg_status_clear(&st);
+	out = sg_image_scale_flux(PG_GETARG_SGIMAGE(0), PG_GETARG_FLOAT8(1), &st);
+	sgpg_check(&st, "cannot scale flux");
+	PG_RETURN_SGIMAGE(out);
+}
+
+/* The stamp rotated counter-clockwise by quarter_turns × 90°. */
+Datum
+sgimage_rotate90(PG_FUNCTION_ARGS)
+{
+	sg_status	st;
+	sg_image   *out;
+
+	sg_status_clear(&st);
+	out = sg_image_rotate90(PG_GETARG_SGIMAGE(0), PG_GETARG_INT32(1), &st);
+	sgpg_check(&st, "cannot rotate");
+	PG_RETURN_SGIMAGE(out);
 }

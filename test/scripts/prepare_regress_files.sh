@@ -10,6 +10,9 @@ ln -s ../outside/tile.fits "$root/allowed/escape.fits"
 ln -s ../outside "$root/allowed/dirlink"
 mkfifo "$root/allowed/fifo.fits"
 echo "this is not a FITS file" >"$root/allowed/notfits.fits"
+# tiny untrained finders for the lens_score tests
+make -s -C "$(dirname "$0")/../.." test-tools
+"$(dirname "$0")/../../build/test/make_test_models" "$root"
 chmod -R a+rwX "$root"
 if [ "$(id -u)" -eq 0 ]; then
 	chown -R postgres: "$root"

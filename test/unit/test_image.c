@@ -312,9 +312,54 @@ test_select_merge_crop(void)
 	sg_free(img);
 }
 
+static void
+test_scale_rotate(void)
+{
+	sg_status	st;
+	sg_image   *img = make_image(5, 3, 2);
+	sg_image   *r1,
+			   *r,
+			   *scaled;
+
+	sg_status_clear(&st);
+	r1 = sg_image_rotate90(img, 1, &st);
+	CHECK(r1 && r1->nx == 3 && r1->ny == 5);
+	/* (x, y) = (4, 0) goes to (ny − 1 − y, x) = (2, 4) */
+	CHECK(r1 && sg_image_band_pixels(r1, 1)[4 * 3 + 2] == sg_image_band_pixels(img, 1)[0 * 5 + 4]);
+	r = sg_image_rotate90(img, 4, &st);
+	CHECK(r && sg_image_equal(r, img));
+	sg_free(r);
+	r = sg_image_rotate90(r1, 3, &st);
+	CHECK(r && sg_image_equal(r, img));
+	sg_free(r);
+	r = sg_image_rotate90(img, -1, &st);
+	{
+		sg_image   *back = sg_image_rotate90(r, 1, &st);
+
+		CHECK(back && sg_image_equal(back, img));
+		sg_free(back);
+	}
+	sg_free(r);
+	sg_free(r1);
+
+	scaled = sg_image_scale_flux(img, 1e6, &st);
+	CHECK(scaled && fabsf(sg_image_band_pixels(scaled, 1)[7] - 1e6f * sg_image_band_pixels(img, 1)[7]) <=
+		  1e-6f * fabsf(1e6f * sg_image_band_pixels(img, 1)[7]));
+	CHECK_CLOSE(scaled->bands[0].zeropoint, img->bands[0].zeropoint + 15.0, 1e-12);
+	CHECK_CLOSE(scaled->bands[1].noise_sigma, img->bands[1].noise_sigma * 1e6, 1e-9);
+	sg_free(scaled);
+	CHECK(sg_image_scale_flux(img, 0, &st) == NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "positive");
+	sg_status_clear(&st);
+	CHECK(sg_image_scale_flux(img, 1e300, &st) == NULL);
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "overflow");
+	sg_free(img);
+}
+
 int
 main(void)
 {
+	test_scale_rotate();
 	test_layout();
 	test_metadata_validation();
 	test_text_round_trip(1, 1, 1);

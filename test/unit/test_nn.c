@@ -1087,10 +1087,41 @@ test_allocations(void)
 	sg_set_allocator(NULL);
 }
 
+/* A stem kernel wider than the input (found by fuzzing): forward must stay in bounds. */
+static void
+test_kernel_wider_than_input(void)
+{
+	for (int size = 1; size <= 3; size++)
+	{
+		sg_nn_spec	spec;
+		sg_status	st;
+		sg_nn_model *m;
+		float		x[9] = {1, -2, 3, 0.5f, 0, -1, 2, 1, 0};
+		float		out = NAN;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.in_channels = 1;
+		spec.in_size = size;
+		spec.stem_channels = 2;
+		spec.stem_kernel = 7;
+		spec.act = SG_NN_ACT_ELU;
+		spec.n_outputs = 1;
+		sg_status_clear(&st);
+		m = sg_nn_model_new(&spec, 5, &st);
+		CHECK(m != NULL);
+		if (m == NULL)
+			continue;
+		CHECK(sg_nn_forward(m, x, 1, false, &out, &st));
+		CHECK(isfinite(out));
+		sg_nn_model_free(m);
+	}
+}
+
 int
 main(void)
 {
 	sg_rng_seed(&rng, 2024, 0);
+	test_kernel_wider_than_input();
 	test_conv_known();
 	test_conv_grad();
 	test_layer_grads();

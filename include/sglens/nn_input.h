@@ -1,0 +1,33 @@
+/*
+ * nn_input.h — turning a stamp into a network input, the same way for
+ * training and for lens_score().
+ *
+ * For each band the model takes (found by name), the stamp's pixels are
+ * centre-cropped to the model's input size, divided by the band's noise σ
+ * (its metadata, or a robust estimate: 1.4826 × the median absolute
+ * deviation of the pixels in a border 4 pixels wide), and compressed with
+ * y = 10 asinh(x / (10 σ)), linear for faint light and logarithmic for the
+ * bright lens galaxy.  Masked (NaN) pixels become 0.  Scaling a stamp's flux
+ * units does not change the result.
+ */
+#ifndef SGLENS_NN_INPUT_H
+#define SGLENS_NN_INPUT_H
+
+#include "sglens/image.h"
+#include "sglens/nn.h"
+
+/* Relative pixel-scale mismatch a model accepts. */
+#define SG_NN_SCALE_TOLERANCE 1e-3
+
+/* Robust noise σ of band b from its border pixels (NaN if all are masked). */
+double		sg_nn_robust_sigma(const sg_image *img, int b);
+
+/*
+ * Fill out (nbands × size × size floats) from img for a model taking info's
+ * bands at info's pixel scale; clear errors for a missing band, a different
+ * pixel scale, a stamp smaller than size, or a crop that would move the centre.
+ */
+bool		sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info,
+								int size, float *out, sg_status *st);
+
+#endif

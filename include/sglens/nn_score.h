@@ -1,0 +1,19 @@
+/*
+ * nn_score.h — the lens probability of a prepared input, averaged over the
+ * four 90° rotations of the stamp (one batch of 4 through the network), so a
+ * score does not depend on how the stamp is oriented.
+ */
+#ifndef SGLENS_NN_SCORE_H
+#define SGLENS_NN_SCORE_H
+
+#include "sglens/nn.h"
+
+/*
+ * Probability that x (nbands × size × size, from sg_nn_prepare_input) shows
+ * a lens: the mean of the sigmoid outputs for x rotated by 0, 90, 180 and
+ * 270 degrees.  The model must be a classifier taking this input.
+ */
+bool		sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size,
+								  float *prob, sg_status *st);
+
+#endif

@@ -1,0 +1,84 @@
+-- Lens finding through SQL: the registry, lens_score, and its robustness.
+-- Tiny untrained test models are written by test/scripts/prepare_regress_files.sh.
+
+-- one BLAS thread per backend
+SELECT sg_blas_info() LIKE 'OpenBLAS %; core %; 1 thread(s)' AS one_blas_thread;
+
+SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-ground.sgw'),
+	make_default => true, metrics => '{"note": "untrained test model"}');
+SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-space.sgw'), make_default => true);
+SELECT name, version, task, kind, bands, input_size, pixel_scale, is_default
+FROM sglens_model WHERE name LIKE 'sglens-test-%' ORDER BY name;
+SELECT (sg_model_header(weights)).* FROM sglens_model WHERE name = 'sglens-test-space';
+
+-- registered versions never change; the default flag may
+SELECT sg_test_error($$UPDATE sglens_model SET weights = '\x00' WHERE name = 'sglens-test-space'$$);
+SELECT sg_test_error($$UPDATE sglens_model SET version = 'x' WHERE name = 'sglens-test-space'$$);
+SELECT sg_test_error($$UPDATE sglens_model SET is_default = true WHERE name = 'sglens-test-space'$$);
+-- a corrupt or truncated file is refused at registration
+SELECT sg_test_error($$SELECT sg_register_model('\x0102'::bytea)$$);
+SELECT sg_test_error($$SELECT sg_register_model(substring(pg_read_binary_file('/tmp/sglens_regress/sglens-test-space.sgw') FROM 1 FOR 200))$$);
+SELECT sg_test_error($$SELECT sg_register_model(overlay(pg_read_binary_file('/tmp/sglens_regress/sglens-test-space.sgw') PLACING '\xff'::bytea FROM 300))$$);
+SELECT sg_test_error($$SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-space.sgw'))$$);
+
+-- stamps: simulated LSST g,r,i and Euclid VIS
+CREATE TABLE finder_stamps AS
+SELECT id, is_lens, image FROM simulate_lens_sample(12, 'LSST', 77, bands => ARRAY['g', 'r', 'i'], size => 32)
+UNION ALL
+SELECT 100 + id, is_lens, image FROM simulate_lens_sample(6, 'Euclid', 78, size => 32);
+
+-- scores are probabilities; the default finder follows the stamp's bands and pixel scale
+SELECT count(*) AS stamps, bool_and(s >= 0 AND s <= 1) AS probabilities
+FROM (SELECT lens_score(image) AS s FROM finder_stamps) x;
+SELECT bool_and(lens_score(image) = lens_score(image, 'sglens-test-ground')) AS ground_default
+FROM finder_stamps WHERE id < 100;
+SELECT bool_and(lens_score(image) = lens_score(image, 'sglens-test-space', 'test-1')) AS space_default
+FROM finder_stamps WHERE id > 100;
+-- a 6-band LSST stamp uses the g, r, i model and ignores the other bands
+SELECT lens_score(img) = lens_score(sg_select_bands(img, ARRAY['g', 'r', 'i'])) AS extra_bands_ignored
+FROM (SELECT simulate_lens('{}', 'LSST', 24, 3) AS img) s;
+
+-- robustness: flux units, orientation, stamp size, masked pixels
+SELECT bool_and(abs(lens_score(image) - lens_score(sg_scale_flux(image, 1e-12))) <= 1e-5) AS flux_1e_12,
+	bool_and(abs(lens_score(image) - lens_score(sg_scale_flux(image, 1e6))) <= 1e-5) AS flux_1e6,
+	bool_and(abs(lens_score(image) - lens_score(sg_rotate90(image))) <= 1e-5) AS rotated_90,
+	bool_and(abs(lens_score(image) - lens_score(sg_rotate90(image, 3))) <= 1e-5) AS rotated_270,
+	bool_and(lens_score(image) = lens_score(sg_crop(image, 16))) AS larger_stamp_same_score
+FROM finder_stamps;
+-- without noise metadata, the noise is estimated from the stamp's border, still unit-free
+SELECT bool_and(abs(lens_score(sg_set_band(image, 'VIS', noise_sigma => 'NaN'))
+		- lens_score(sg_scale_flux(sg_set_band(image, 'VIS', noise_sigma => 'NaN'), 1e6))) <= 1e-5) AS robust_sigma_unit_free
+FROM finder_stamps WHERE id > 100;
+SELECT lens_score(sgimage((SELECT array_agg(r ORDER BY y) FROM (
+		SELECT y, array_agg(CASE WHEN x = y THEN NULL ELSE sin(x * y)::float4 END ORDER BY x) AS r
+		FROM generate_series(1, 16) y, generate_series(1, 16) x GROUP BY y) s), 0.1, ARRAY['VIS']))
+	BETWEEN 0 AND 1 AS masked_pixels_ok;
+
+-- parallel query gives the serial scores
+CREATE TABLE many_stamps AS SELECT i, image FROM finder_stamps, generate_series(1, 20) i WHERE id = 1;
+ANALYZE many_stamps;
+CREATE TEMP TABLE serial_scores AS SELECT i, lens_score(image) AS s FROM many_stamps;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET force_parallel_mode = on;
+CREATE TEMP TABLE parallel_scores AS SELECT i, lens_score(image) AS s FROM many_stamps;
+RESET force_parallel_mode;
+RESET min_parallel_table_scan_size;
+RESET parallel_tuple_cost;
+RESET parallel_setup_cost;
+SELECT count(*) FILTER (WHERE a.s = b.s) AS same, count(*) AS total
+FROM serial_scores a JOIN parallel_scores b USING (i);
+
+-- stamps the models cannot take
+SELECT sg_test_error($$SELECT lens_score(sg_select_bands(image, ARRAY['g', 'r']), 'sglens-test-ground') FROM finder_stamps WHERE id = 1$$);
+SELECT sg_test_error($$SELECT lens_score(image, 'sglens-test-ground') FROM finder_stamps WHERE id = 101$$);
+SELECT sg_test_error($$SELECT lens_score(simulate_lens('{}', 'HSC', 24, bands => ARRAY['g','r','i']), 'sglens-test-ground')$$);
+SELECT sg_test_error($$SELECT lens_score(simulate_lens('{}', 'HSC', 24, bands => ARRAY['g','r','i']))$$);
+SELECT sg_test_error($$SELECT lens_score(sg_crop(image, 12)) FROM finder_stamps WHERE id = 1$$);
+SELECT sg_test_error($$SELECT lens_score(sgimage(array_fill(0.5::float4, ARRAY[3, 17, 17]), 0.2, ARRAY['g','r','i'],
+	noise_sigma => ARRAY[1, 1, 1]))$$);
+SELECT sg_test_error($$SELECT lens_score(sgimage(array_fill(1::float4, ARRAY[3, 32, 32]), 0.2, ARRAY['g','r','i']))$$);
+SELECT sg_test_error($$SELECT lens_score(image, 'no-such-model') FROM finder_stamps WHERE id = 1$$);
+SELECT sg_test_error($$SELECT lens_score(image, 'sglens-test-ground', 'v9') FROM finder_stamps WHERE id = 1$$);
+SELECT sg_test_error($$SELECT lens_score(image, NULL, 'v9') FROM finder_stamps WHERE id = 1$$);

@@ -1,0 +1,133 @@
+/* nn_input.c — stamps to network inputs (see nn_input.h for the transform). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sglens/alloc.h"
+#include "sglens/nn_input.h"
+
+#define BORDER 4
+#define SOFTENING 10.0
+
+static int
+compare_float(const void *a, const void *b)
+{
+	float		x = *(const float *) a,
+				y = *(const float *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of n floats (sorted in place). */
+static double
+median(float *v, size_t n)
+{
+	qsort(v, n, sizeof(float), compare_float);
+	return n % 2 ? v[n / 2] : 0.5 * ((double) v[n / 2 - 1] + v[n / 2]);
+}
+
+double
+sg_nn_robust_sigma(const sg_image *img, int b)
+{
+	const float *pix = sg_image_band_pixels(img, b);
+	int			w = img->nx < 2 * BORDER + 1 || img->ny < 2 * BORDER + 1 ? 0 : BORDER;
+	float	   *v = sg_malloc((size_t) img->nx * img->ny * sizeof(float));
+	size_t		n = 0;
+	double		med,
+				mad;
+
+	if (v == NULL)
+		return NAN;
+	for (int y = 0; y < img->ny; y++)
+		for (int x = 0; x < img->nx; x++)
+		{
+			bool		edge = w == 0 || x < w || y < w || x >= img->nx - w || y >= img->ny - w;
+			float		p = pix[(size_t) y * img->nx + x];
+
+			if (edge && !isnan(p))
+				v[n++] = p;
+		}
+	if (n == 0)
+	{
+		sg_free(v);
+		return NAN;
+	}
+	med = median(v, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = fabsf(v[i] - (float) med);
+	mad = median(v, n);
+	sg_free(v);
+	return 1.4826 * mad;
+}
+
+/* Check the stamp against the model's input spec; band indices into idx. */
+static bool
+check_stamp(const sg_image *img, const sg_nn_info *info, int size, int *idx, sg_status *st)
+{
+	if (fabs(img->pixel_scale - info->pixel_scale) > SG_NN_SCALE_TOLERANCE * info->pixel_scale)
+	{
+		sg_fail(st, SG_ERR_VALUE, "model %s expects %g arcsec/pixel but the stamp has %g",
+				info->name, info->pixel_scale, img->pixel_scale);
+		return false;
+	}
+	if (img->nx < size || img->ny < size)
+	{
+		sg_fail(st, SG_ERR_VALUE, "model %s needs a stamp of at least %d x %d pixels, got %d x %d",
+				info->name, size, size, img->nx, img->ny);
+		return false;
+	}
+	if ((img->nx - size) % 2 || (img->ny - size) % 2)
+	{
+		sg_fail(st, SG_ERR_VALUE, "a %d x %d stamp cannot be centre-cropped to %d x %d without moving its centre by half a pixel",
+				img->nx, img->ny, size, size);
+		return false;
+	}
+	for (int b = 0; b < info->nbands; b++)
+	{
+		idx[b] = sg_image_find_band(img, info->bands[b]);
+		if (idx[b] < 0)
+		{
+			sg_fail(st, SG_ERR_NOT_FOUND, "model %s needs band \"%s\", which the stamp does not have",
+					info->name, info->bands[b]);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool
+sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float *out,
+					sg_status *st)
+{
+	int			idx[SG_NN_MAX_BANDS];
+	int			x0 = (img->nx - size) / 2,
+				y0 = (img->ny - size) / 2;
+
+	if (!check_stamp(img, info, size, idx, st))
+		return false;
+	for (int b = 0; b < info->nbands; b++)
+	{
+		const float *src = sg_image_band_pixels(img, idx[b]);
+		double		sigma = img->bands[idx[b]].noise_sigma;
+		float	   *dst = out + (size_t) b * size * size;
+		double		scale;
+
+		if (isnan(sigma))
+			sigma = sg_nn_robust_sigma(img, idx[b]);
+		if (!(sigma > 0 && isfinite(sigma)))
+		{
+			sg_fail(st, SG_ERR_VALUE, "band \"%s\" has no usable noise level (blank or constant border); set its noise sigma with sg_set_band",
+					info->bands[b]);
+			return false;
+		}
+		scale = 1.0 / (SOFTENING * sigma);
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++)
+			{
+				float		p = src[(size_t) (y + y0) * img->nx + x + x0];
+
+				dst[(size_t) y * size + x] = isnan(p) ? 0.0f : (float) (SOFTENING * asinh(p * scale));
+			}
+	}
+	return true;
+}

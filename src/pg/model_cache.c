@@ -1,0 +1,187 @@
+/*
+ * model_cache.c — model registry look-ups and the per-backend cache of loaded
+ * models.  A registered (name, version) never changes, so a cached model
+ * stays valid; which version is the default is looked up in the registry on
+ * every call, so a change of default takes effect at once in every backend.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "pg_core.h"
+#include "sglens/baseline.h"
+#include "sglens/nn_input.h"
+#include "sgpg_models.h"
+
+#define CACHE_MAX 16
+
+static MemoryContext cache_context = NULL;
+static sgpg_model *cache[CACHE_MAX];
+static int	ncached = 0;
+
+MemoryContext
+sgpg_model_context(void)
+{
+	if (cache_context == NULL)
+		cache_context = AllocSetContextCreate(TopMemoryContext, "sglens model cache",
+											  ALLOCSET_DEFAULT_SIZES);
+	return cache_context;
+}
+
+bool
+sgpg_should_stop(void *ctx)
+{
+	return InterruptPending;
+}
+
+/* The cached model (name, version), or NULL. */
+static sgpg_model *
+cache_find(const char *name, const char *version)
+{
+	for (int i = 0; i < ncached; i++)
+		if (strcmp(cache[i]->name, name) == 0 && strcmp(cache[i]->version, version) == 0)
+			return cache[i];
+	return NULL;
+}
+
+/* Load model bytes into a cache entry (in the cache context). */
+static sgpg_model *
+load_model(const char *name, const char *version, bytea *weights)
+{
+	MemoryContext old = MemoryContextSwitchTo(sgpg_model_context());
+	sgpg_model *e = palloc0(sizeof(sgpg_model));
+	const char *data = VARDATA_ANY(weights);
+	size_t		len = VARSIZE_ANY_EXHDR(weights);
+	sg_status	st;
+
+	sg_status_clear(&st);
+	strlcpy(e->name, name, sizeof(e->name));
+	strlcpy(e->version, version, sizeof(e->version));
+	if (len >= 8 && memcmp(data, "SGLBASE1", 8) == 0)
+	{
+		e->kind = SGPG_MODEL_BASELINE;
+		e->model = sg_baseline_read(data, len, &st);
+		if (e->model)
+		{
+			e->info = *sg_baseline_info(e->model);
+			e->in_size = sg_baseline_in_size(e->model);
+		}
+	}
+	else
+	{
+		sg_nn_model *trained = sg_nn_read(data, len, &e->info, &st);
+
+		e->kind = SGPG_MODEL_CNN;
+		if (trained)
+		{
+			e->model = sg_nn_model_fold(trained, &st);
+			e->in_size = sg_nn_model_spec(trained)->in_size;
+			sg_nn_model_free(trained);
+		}
+	}
+	MemoryContextSwitchTo(old);
+	if (e->model == NULL)
+		sgpg_report(&st, psprintf("cannot load model %s version %s", name, version));
+	if (e->kind == SGPG_MODEL_CNN)
+		sg_nn_model_set_should_stop(e->model, sgpg_should_stop, NULL);
+	if (ncached == CACHE_MAX)
+	{
+		/* drop the oldest entry; its memory stays in the cache context */
+		memmove(cache, cache + 1, sizeof(cache[0]) * (CACHE_MAX - 1));
+		ncached--;
+	}
+	cache[ncached++] = e;
+	return e;
+}
+
+/* Text value of column col of SPI row 0. */
+static char *
+spi_text(int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col);
+}
+
+/* Explain why no default finder fits the stamp (called inside SPI). */
+static void
+no_default_error(const char *registry, const sg_image *img)
+{
+	StringInfoData have;
+	char	   *q = psprintf("SELECT name || ' (bands ' || array_to_string(bands, ',') || ', ' || pixel_scale || "
+							 "' arcsec/pixel)' FROM %s WHERE task = 'finder' AND is_default ORDER BY name", registry);
+
+	initStringInfo(&have);
+	if (SPI_execute(q, true, 0) == SPI_OK_SELECT)
+		for (uint64 i = 0; i < SPI_processed; i++)
+			appendStringInfo(&have, "%s%s", i ? "; " : "",
+							 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("no default lens finder takes this stamp (%d band(s), %g arcsec/pixel)",
+					img->nbands, img->pixel_scale),
+			 have.len ? errdetail("Default finders: %s.", have.data) : errdetail("No default finder is registered."),
+			 errhint("Name a model, or resample the stamp to a model's pixel scale.")));
+}
+
+sgpg_model *
+sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name, const char *version)
+{
+	char	   *registry = quote_qualified_identifier(get_namespace_name(get_func_namespace(func_oid)),
+													   "sglens_model");
+	Datum		bands[SG_MAX_BANDS];
+	Datum		args[4];
+	char	   *q;
+	char	   *mname,
+			   *mversion;
+	sgpg_model *e;
+	MemoryContext caller = CurrentMemoryContext;
+
+	for (int b = 0; b < img->nbands; b++)
+		bands[b] = CStringGetTextDatum(img->bands[b].name);
+	args[0] = PointerGetDatum(construct_array(bands, img->nbands, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = Float8GetDatum(img->pixel_scale);
+	args[2] = name ? CStringGetTextDatum(name) : (Datum) 0;
+	args[3] = version ? CStringGetTextDatum(version) : (Datum) 0;
+	q = psprintf("SELECT name, version FROM %s WHERE task = 'finder' AND "
+				 "CASE WHEN $3 IS NULL THEN is_default AND bands <@ $1 AND abs(pixel_scale - $2) <= %g * pixel_scale "
+				 "ELSE name = $3 AND ($4 IS NULL OR version = $4) END "
+				 "ORDER BY cardinality(bands) DESC, is_default DESC, created DESC, version DESC LIMIT 1", registry, SG_NN_SCALE_TOLERANCE);
+	SPI_connect();
+	if (SPI_execute_with_args(q, 4, (Oid[]) {TEXTARRAYOID, FLOAT8OID, TEXTOID, TEXTOID}, args,
+							  (char[]) {' ', ' ', name ? ' ' : 'n', version ? ' ' : 'n'}, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "model registry look-up failed");
+	if (SPI_processed == 0)
+	{
+		if (name == NULL)
+			no_default_error(registry, img);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 version ? errmsg("lens finder \"%s\" has no version \"%s\"", name, version)
+				 : errmsg("no lens finder \"%s\" is registered", name)));
+	}
+	mname = MemoryContextStrdup(caller, spi_text(1));
+	mversion = MemoryContextStrdup(caller, spi_text(2));
+	e = cache_find(mname, mversion);
+	if (e == NULL)
+	{
+		Datum		key[2] = {CStringGetTextDatum(mname), CStringGetTextDatum(mversion)};
+		bool		isnull;
+		bytea	   *weights;
+
+		q = psprintf("SELECT weights FROM %s WHERE name = $1 AND version = $2", registry);
+		if (SPI_execute_with_args(q, 2, (Oid[]) {TEXTOID, TEXTOID}, key, NULL, true, 1) != SPI_OK_SELECT ||
+			SPI_processed != 1)
+			elog(ERROR, "model %s version %s vanished from the registry", mname, mversion);
+		weights = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		e = load_model(mname, mversion, weights);
+	}
+	SPI_finish();
+	return e;
+}

@@ -1,0 +1,72 @@
+/* score_fn.c — lens_score(): the probability that a stamp shows a lens. */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "pg_core.h"
+#include "sglens/baseline.h"
+#include "sglens/nn_input.h"
+#include "sglens/nn_score.h"
+#include "sgpg_models.h"
+
+PG_FUNCTION_INFO_V1(sglens_lens_score);
+
+/* The model's probability for one prepared input. */
+static float
+run_model(sgpg_model *e, const float *x)
+{
+	MemoryContext old;
+	sg_status	st;
+	float		out = NAN;
+	bool		ok;
+
+	sg_status_clear(&st);
+	/* buffers the model grows must outlive this call */
+	old = MemoryContextSwitchTo(sgpg_model_context());
+	if (e->kind == SGPG_MODEL_CNN)
+		ok = sg_nn_score_rotations(e->model, x, e->info.nbands, e->in_size, &out, &st);
+	else
+		ok = sg_baseline_score(e->model, x, 1, &out, &st);
+	MemoryContextSwitchTo(old);
+	if (!ok)
+	{
+		CHECK_FOR_INTERRUPTS();
+		sgpg_report(&st, psprintf("model %s failed", e->name));
+	}
+	return out;
+}
+
+/*
+ * lens_score(img, model, version): probability in [0, 1] that img is a
+ * lens, from the named model (or the default finder for the stamp).
+ */
+Datum
+sglens_lens_score(PG_FUNCTION_ARGS)
+{
+	sg_image   *img;
+	const char *name;
+	const char *version;
+	sgpg_model *e;
+	float	   *x;
+	sg_status	st;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	img = PG_GETARG_SGIMAGE(0);
+	name = PG_NARGS() > 1 && !PG_ARGISNULL(1) ? sgpg_text(PG_GETARG_DATUM(1)) : NULL;
+	version = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? sgpg_text(PG_GETARG_DATUM(2)) : NULL;
+	if (version && !name)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a model version needs a model name")));
+	e = sgpg_finder_for(fcinfo->flinfo->fn_oid, img, name, version);
+	x = palloc(sizeof(float) * e->info.nbands * e->in_size * e->in_size);
+	sg_status_clear(&st);
+	if (!sg_nn_prepare_input(img, &e->info, e->in_size, x, &st))
+		sgpg_report(&st, psprintf("stamp does not fit model %s", e->name));
+	PG_RETURN_FLOAT4(run_model(e, x));
+}

@@ -1,0 +1,41 @@
+/* sgpg_models.h — the model registry and the per-backend cache of loaded models. */
+#ifndef SGLENS_SGPG_MODELS_H
+#define SGLENS_SGPG_MODELS_H
+
+#include "postgres.h"
+
+#include "sglens/image.h"
+#include "sglens/nn.h"
+
+typedef enum sgpg_model_kind
+{
+	SGPG_MODEL_CNN,				/* sglens weights file (nn.h) */
+	SGPG_MODEL_BASELINE			/* classic baseline (baseline.h) */
+} sgpg_model_kind;
+
+/* A loaded model, kept for the life of the backend. */
+typedef struct sgpg_model
+{
+	char		name[SG_NN_NAME_LEN];
+	char		version[SG_NN_VERSION_LEN];
+	sgpg_model_kind kind;
+	sg_nn_info	info;			/* input spec */
+	int			in_size;
+	void	   *model;			/* sg_nn_model (folded) or sg_baseline */
+} sgpg_model;
+
+/*
+ * The finder to use for img: the named model (the given version, else its
+ * default or newest version), or the default finder whose bands the stamp has and whose
+ * pixel scale it matches.  func_oid locates the registry's schema.
+ */
+sgpg_model *sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name,
+							const char *version);
+
+/* Run fn(arg) with the cache's memory context current (model buffers live there). */
+MemoryContext sgpg_model_context(void);
+
+/* Polled by long core loops: true when a query cancel or termination is pending. */
+bool		sgpg_should_stop(void *ctx);
+
+#endif

@@ -1,0 +1,568 @@
+/*
+ * sglens_train.c — the command-line trainer of lens-finding models.
+ *
+ *   sglens-train --model NAME --survey LSST --bands g,r,i --input 48
+ *                --seed S --steps N --batch B --lr 2e-3 --out FILE
+ *                --checkpoint DIR [--resume]
+ *
+ * Every batch is fresh members of the population (seed): step s uses ids
+ * s·B .. s·B+B−1, augmented (flips, 90° rotations, shifts of up to --shift
+ * pixels) with a generator seeded from (seed, step), so a run never repeats a
+ * stamp and is the same however often it is interrupted.  A held-out set of
+ * another population (seed + 1) is scored every --eval-every steps.  The
+ * learning rate warms up linearly and then follows a cosine to lr/50.
+ *
+ * Checkpoints (every --checkpoint-every steps, in DIR): NAME.sgw, the model
+ * in the weights format, and NAME.state, the optimiser:
+ *   "SGTRAIN1" (8 bytes), u64 next step, u64 Adam step count t,
+ *   u32 tensor count n, then per tensor with a gradient: u64 size, size f32
+ *   first moments, size f32 second moments; then u64 FNV-1a hash of all the
+ *   preceding bytes.  All little-endian as on x86-64 (native order).
+ * Both are written to temporary names and renamed, state last; --resume
+ * continues from them bit for bit (--stop-at N ends a run early after
+ * step N's checkpoint, as a kill would).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "sglens/alloc.h"
+#include "sglens/dataset.h"
+#include "sglens/metrics.h"
+#include "sglens/survey_presets.h"
+
+typedef struct options
+{
+	const char *model;
+	const char *survey;
+	const char *bands;
+	const char *version;
+	const char *out;
+	const char *ckpt_dir;
+	const char *stages;
+	int			input;
+	int			shift;
+	int			stem;
+	int			stem_kernel;
+	int			supersampling;
+	uint64_t	seed;
+	long		steps;
+	int			batch;
+	double		lr;
+	double		weight_decay;
+	long		warmup;
+	long		eval_every;
+	long		ckpt_every;
+	long		stop_at;
+	int			eval_n;
+	bool		resume;
+} options;
+
+/* Adam whose moments the trainer can checkpoint (same update as sg_nn_adam). */
+typedef struct adam
+{
+	sg_nn_param *params;
+	int			n;
+	float	  **m;
+	float	  **v;
+	uint64_t	t;
+} adam;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+			"usage: sglens-train --model NAME --survey NAME --bands a,b,c --input N --seed S\n"
+			"         --steps N --batch B --lr LR --out FILE --checkpoint DIR [--resume]\n"
+			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
+			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
+			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n");
+	exit(2);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static void
+die(const char *what, const sg_status *st)
+{
+	fprintf(stderr, "sglens-train: %s: %s\n", what, st ? st->message : strerror(errno));
+	exit(1);
+}
+
+static void
+parse_options(int argc, char **argv, options *o)
+{
+	static const struct option longopts[] = {
+		{"model", 1, 0, 'm'}, {"survey", 1, 0, 'S'}, {"bands", 1, 0, 'b'},
+		{"input", 1, 0, 'i'}, {"seed", 1, 0, 's'}, {"steps", 1, 0, 'n'},
+		{"batch", 1, 0, 'B'}, {"lr", 1, 0, 'l'}, {"out", 1, 0, 'o'},
+		{"checkpoint", 1, 0, 'c'}, {"resume", 0, 0, 'r'}, {"version", 1, 0, 'v'},
+		{"shift", 1, 0, 'x'}, {"stem", 1, 0, 'C'}, {"stem-kernel", 1, 0, 'K'},
+		{"stages", 1, 0, 'g'}, {"supersampling", 1, 0, 'u'},
+		{"weight-decay", 1, 0, 'w'}, {"warmup", 1, 0, 'W'}, {"eval-every", 1, 0, 'e'},
+		{"eval-n", 1, 0, 'E'}, {"checkpoint-every", 1, 0, 'k'}, {"stop-at", 1, 0, 'T'},
+		{0, 0, 0, 0}
+	};
+	int			c;
+
+	*o = (options)
+	{
+		.version = "1", .stages = "16:1,32:1d,64:1d", .input = 48, .shift = 4, .stem = 16,
+			.stem_kernel = 5, .supersampling = 2, .seed = 1, .steps = 1000, .batch = 32,
+			.lr = 2e-3, .weight_decay = 1e-4, .warmup = 200, .eval_every = 500,
+			.ckpt_every = 250, .eval_n = 1000
+	};
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'm':
+				o->model = optarg;
+				break;
+			case 'S':
+				o->survey = optarg;
+				break;
+			case 'b':
+				o->bands = optarg;
+				break;
+			case 'i':
+				o->input = atoi(optarg);
+				break;
+			case 's':
+				o->seed = strtoull(optarg, NULL, 10);
+				break;
+			case 'n':
+				o->steps = atol(optarg);
+				break;
+			case 'B':
+				o->batch = atoi(optarg);
+				break;
+			case 'l':
+				o->lr = atof(optarg);
+				break;
+			case 'o':
+				o->out = optarg;
+				break;
+			case 'c':
+				o->ckpt_dir = optarg;
+				break;
+			case 'r':
+				o->resume = true;
+				break;
+			case 'v':
+				o->version = optarg;
+				break;
+			case 'x':
+				o->shift = atoi(optarg);
+				break;
+			case 'C':
+				o->stem = atoi(optarg);
+				break;
+			case 'K':
+				o->stem_kernel = atoi(optarg);
+				break;
+			case 'g':
+				o->stages = optarg;
+				break;
+			case 'u':
+				o->supersampling = atoi(optarg);
+				break;
+			case 'w':
+				o->weight_decay = atof(optarg);
+				break;
+			case 'W':
+				o->warmup = atol(optarg);
+				break;
+			case 'e':
+				o->eval_every = atol(optarg);
+				break;
+			case 'E':
+				o->eval_n = atoi(optarg);
+				break;
+			case 'k':
+				o->ckpt_every = atol(optarg);
+				break;
+			case 'T':
+				o->stop_at = atol(optarg);
+				break;
+			default:
+				usage();
+		}
+	}
+	if (!o->model || !o->survey || !o->out || o->batch < 1 || o->steps < 1 || o->input < 8 ||
+		!(o->lr > 0) || o->shift < 0 || o->eval_n < 2 || o->eval_every < 1 || o->ckpt_every < 1)
+		usage();
+}
+
+/* The architecture: stages "C:U[d],..." (channels, units, d = downsample). */
+static void
+build_spec(const options *o, int nbands, sg_nn_spec *spec)
+{
+	const char *p = o->stages;
+	sg_status	st = {0};
+
+	memset(spec, 0, sizeof(*spec));
+	spec->in_channels = nbands;
+	spec->in_size = o->input;
+	spec->stem_channels = o->stem;
+	spec->stem_kernel = o->stem_kernel;
+	spec->stem_pool = SG_NN_POOL_MAX;
+	spec->act = SG_NN_ACT_ELU;
+	spec->n_outputs = 1;
+	while (*p && spec->nstages < SG_NN_MAX_STAGES)
+	{
+		sg_nn_stage *s = &spec->stages[spec->nstages++];
+		char	   *end;
+
+		s->channels = (int) strtol(p, &end, 10);
+		if (*end != ':')
+			usage();
+		s->units = (int) strtol(end + 1, &end, 10);
+		s->downsample = *end == 'd';
+		if (*end == 'd')
+			end++;
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (!sg_nn_spec_check(spec, &st))
+		die("architecture", &st);
+}
+
+/* Model metadata: classification, name, version, bands, scale, noise norm. */
+static void
+build_info(const options *o, const sg_survey *sv, sg_nn_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->task = SG_NN_TASK_CLASSIFICATION;
+	snprintf(info->name, sizeof(info->name), "%s", o->model);
+	snprintf(info->version, sizeof(info->version), "%s", o->version);
+	info->nbands = sv->nbands;
+	for (int b = 0; b < sv->nbands; b++)
+		snprintf(info->bands[b], sizeof(info->bands[b]), "%s", sv->bands[b].name);
+	info->pixel_scale = sv->pixel_scale;
+	info->norm = SG_NN_NORM_NOISE;
+}
+
+static void
+adam_init(adam *a, sg_nn_param *params, int n)
+{
+	a->params = params;
+	a->n = n;
+	a->t = 0;
+	a->m = calloc(n, sizeof(float *));
+	a->v = calloc(n, sizeof(float *));
+	for (int i = 0; i < n; i++)
+		if (params[i].grad)
+		{
+			a->m[i] = calloc(params[i].size, sizeof(float));
+			a->v[i] = calloc(params[i].size, sizeof(float));
+		}
+}
+
+/* One AdamW step (β 0.9, 0.999, ε 1e-8; decay on decay-flagged tensors). */
+static void
+adam_step(adam *a, float lr, float wd)
+{
+	const float b1 = 0.9f,
+				b2 = 0.999f;
+	float		bc1,
+				bc2;
+
+	a->t++;
+	bc1 = (float) (1.0 - pow(b1, (double) a->t));
+	bc2 = (float) (1.0 - pow(b2, (double) a->t));
+	for (int i = 0; i < a->n; i++)
+	{
+		sg_nn_param *p = &a->params[i];
+		float		decay = p->decay ? lr * wd : 0.0f;
+
+		if (p->grad == NULL)
+			continue;
+		for (size_t j = 0; j < p->size; j++)
+		{
+			float		g = p->grad[j];
+
+			a->m[i][j] = b1 * a->m[i][j] + (1.0f - b1) * g;
+			a->v[i][j] = b2 * a->v[i][j] + (1.0f - b2) * g * g;
+			p->data[j] -= decay * p->data[j] +
+				lr * (a->m[i][j] / bc1) / (sqrtf(a->v[i][j] / bc2) + 1e-8f);
+		}
+	}
+}
+
+static uint64_t
+fnv(uint64_t h, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* fwrite that also hashes. */
+static bool
+put(FILE *f, uint64_t *h, const void *buf, size_t len)
+{
+	*h = fnv(*h, buf, len);
+	return fwrite(buf, 1, len, f) == len;
+}
+
+/* fread that also hashes. */
+static bool
+get(FILE *f, uint64_t *h, void *buf, size_t len)
+{
+	if (fread(buf, 1, len, f) != len)
+		return false;
+	*h = fnv(*h, buf, len);
+	return true;
+}
+
+static void
+path_of(char *buf, size_t len, const options *o, const char *ext)
+{
+	snprintf(buf, len, "%s/%s%s", o->ckpt_dir, o->model, ext);
+}
+
+/* Write the checkpoint: weights, then optimiser state (atomic renames). */
+static void
+save_checkpoint(const options *o, sg_nn_model *m, const sg_nn_info *info, const adam *a,
+				uint64_t next_step)
+{
+	char		w[1024],
+				wt[1100],
+				s[1024],
+				stmp[1100];
+	sg_status	st = {0};
+	FILE	   *f;
+	uint64_t	h = 0xcbf29ce484222325ULL;
+	uint32_t	n = (uint32_t) a->n;
+	bool		ok;
+
+	path_of(w, sizeof(w), o, ".sgw");
+	path_of(s, sizeof(s), o, ".state");
+	snprintf(wt, sizeof(wt), "%s.tmp", w);
+	snprintf(stmp, sizeof(stmp), "%s.tmp", s);
+	if (!sg_nn_save_file(m, info, wt, &st))
+		die("checkpoint weights", &st);
+	f = fopen(stmp, "wb");
+	if (f == NULL)
+		die(stmp, NULL);
+	ok = put(f, &h, "SGTRAIN1", 8) && put(f, &h, &next_step, 8) && put(f, &h, &a->t, 8) &&
+		put(f, &h, &n, 4);
+	for (int i = 0; ok && i < a->n; i++)
+	{
+		uint64_t	size = a->params[i].size;
+
+		if (a->params[i].grad == NULL)
+			continue;
+		ok = put(f, &h, &size, 8) && put(f, &h, a->m[i], size * 4) &&
+			put(f, &h, a->v[i], size * 4);
+	}
+	ok = ok && fwrite(&h, 8, 1, f) == 1;
+	if (fclose(f) != 0 || !ok || rename(wt, w) != 0 || rename(stmp, s) != 0)
+		die("writing the checkpoint", NULL);
+}
+
+/* Read the optimiser state; returns the next step. */
+static uint64_t
+load_state(const options *o, adam *a)
+{
+	char		s[1024],
+				magic[8];
+	FILE	   *f;
+	uint64_t	h = 0xcbf29ce484222325ULL,
+				next = 0,
+				want;
+	uint32_t	n = 0;
+	bool		ok;
+
+	path_of(s, sizeof(s), o, ".state");
+	f = fopen(s, "rb");
+	if (f == NULL)
+		die(s, NULL);
+	ok = get(f, &h, magic, 8) && memcmp(magic, "SGTRAIN1", 8) == 0 && get(f, &h, &next, 8) &&
+		get(f, &h, &a->t, 8) && get(f, &h, &n, 4) && n == (uint32_t) a->n;
+	for (int i = 0; ok && i < a->n; i++)
+	{
+		uint64_t	size = 0;
+
+		if (a->params[i].grad == NULL)
+			continue;
+		ok = get(f, &h, &size, 8) && size == a->params[i].size &&
+			get(f, &h, a->m[i], size * 4) && get(f, &h, a->v[i], size * 4);
+	}
+	ok = ok && fread(&want, 8, 1, f) == 1 && want == h;
+	fclose(f);
+	if (!ok)
+	{
+		fprintf(stderr, "sglens-train: %s is truncated, corrupt or from another model\n", s);
+		exit(1);
+	}
+	return next;
+}
+
+/* Learning rate at step: linear warm-up, then cosine from lr to lr/50. */
+static float
+schedule(const options *o, long step)
+{
+	double		lo = o->lr / 50,
+				t;
+
+	if (step < o->warmup)
+		return (float) (o->lr * (step + 1) / o->warmup);
+	t = (double) (step - o->warmup) / fmax(1.0, (double) (o->steps - o->warmup));
+	return (float) (lo + 0.5 * (o->lr - lo) * (1 + cos(M_PI * fmin(t, 1.0))));
+}
+
+/* Score the held-out set in batches; print AUROC, TPR0, TPR10. */
+static void
+evaluate(sg_nn_model *m, const float *x, const float *y, int n, size_t plane, long step,
+		 double t0)
+{
+	float	   *score = malloc(n * sizeof(float));
+	bool	   *label = malloc(n * sizeof(bool));
+	sg_status	st = {0};
+	double		loss;
+
+	for (int i = 0; i < n; i += 64)
+	{
+		int			k = n - i < 64 ? n - i : 64;
+
+		if (!sg_nn_forward(m, x + i * plane, k, false, score + i, &st))
+			die("held-out forward", &st);
+	}
+	loss = sg_nn_loss_bce(score, y, n, NULL);
+	for (int i = 0; i < n; i++)
+		label[i] = y[i] > 0.5f;
+	printf("eval step %ld: held-out loss %.4f AUROC %.5f TPR0 %.3f TPR10 %.3f (%.0f s)\n",
+		   step, loss, sg_auroc(score, label, n), sg_tpr_before_fp(score, label, n, 1),
+		   sg_tpr_before_fp(score, label, n, 10), now() - t0);
+	fflush(stdout);
+	free(score);
+	free(label);
+}
+
+int
+main(int argc, char **argv)
+{
+	options		o;
+	sg_status	st = {0};
+	sg_survey	sv;
+	sg_nn_spec	spec;
+	sg_nn_info	info;
+	sg_dataset_spec train,
+				held;
+	sg_nn_model *m;
+	sg_nn_param *params;
+	int			nparams;
+	adam		opt;
+	size_t		plane;
+	float	   *x,
+			   *y,
+			   *z,
+			   *dz,
+			   *hx,
+			   *hy;
+	uint64_t	step = 0;
+	double		t0 = now(),
+				loss_sum = 0;
+	int			loss_n = 0;
+
+	parse_options(argc, argv, &o);
+	if (!sg_survey_preset(o.survey, &sv, &st) || (o.bands && !sg_survey_select_bands(&sv, o.bands, &st)))
+		die("survey", &st);
+	build_spec(&o, sv.nbands, &spec);
+	build_info(&o, &sv, &info);
+	train = (sg_dataset_spec)
+	{
+		&sv, info, o.input, o.input + 2 * o.shift, o.seed, 0.5, o.supersampling
+	};
+	held = train;
+	held.seed = o.seed + 1;
+	held.stamp_size = o.input;
+	if (o.ckpt_dir && mkdir(o.ckpt_dir, 0777) != 0 && errno != EEXIST)
+		die(o.ckpt_dir, NULL);
+	if (o.resume)
+	{
+		char		w[1024];
+
+		if (!o.ckpt_dir)
+			usage();
+		path_of(w, sizeof(w), &o, ".sgw");
+		m = sg_nn_load_file(w, NULL, &st);
+	}
+	else
+		m = sg_nn_model_new(&spec, o.seed, &st);
+	if (m == NULL)
+		die("model", &st);
+	params = sg_nn_model_params(m, &nparams);
+	adam_init(&opt, params, nparams);
+	if (o.resume)
+		step = load_state(&o, &opt);
+	plane = (size_t) sv.nbands * o.input * o.input;
+	x = malloc(o.batch * plane * sizeof(float));
+	y = malloc(o.batch * sizeof(float));
+	z = malloc(o.batch * sizeof(float));
+	dz = malloc(o.batch * sizeof(float));
+	hx = malloc(o.eval_n * plane * sizeof(float));
+	hy = malloc(o.eval_n * sizeof(float));
+	printf("sglens-train: model %s, %s %s, input %dx%d, %.1f MFLOP/stamp, %zu floats, "
+		   "batch %d, steps %ld, from step %llu\n",
+		   o.model, sv.name, o.bands ? o.bands : "(all bands)", o.input, o.input,
+		   sg_nn_model_flops(m) / 1e6, sg_nn_spec_param_count(&spec), o.batch, o.steps,
+		   (unsigned long long) step);
+	if (!sg_dataset_fill(&held, 0, o.eval_n, NULL, 0, hx, hy, NULL, &st))
+		die("held-out set", &st);
+	printf("held-out set of %d stamps ready (%.1f s)\n", o.eval_n, now() - t0);
+	fflush(stdout);
+	for (; step < (uint64_t) o.steps; step++)
+	{
+		sg_rng		aug;
+		float		lr = schedule(&o, (long) step);
+
+		sg_rng_seed(&aug, o.seed, 0x5eed0000ULL + step);
+		if (!sg_dataset_fill(&train, (int64_t) step * o.batch, o.batch, &aug, o.shift, x, y, NULL, &st))
+			die("training batch", &st);
+		if (!sg_nn_forward(m, x, o.batch, true, z, &st))
+			die("forward", &st);
+		loss_sum += sg_nn_loss_bce(z, y, o.batch, dz);
+		loss_n++;
+		if (!sg_nn_backward(m, dz, &st))
+			die("backward", &st);
+		adam_step(&opt, lr, (float) o.weight_decay);
+		if ((step + 1) % 50 == 0)
+		{
+			printf("step %llu: loss %.4f lr %.2e (%.0f s)\n", (unsigned long long) step + 1,
+				   loss_sum / loss_n, lr, now() - t0);
+			fflush(stdout);
+			loss_sum = 0;
+			loss_n = 0;
+		}
+		if ((step + 1) % o.eval_every == 0 || step + 1 == (uint64_t) o.steps)
+			evaluate(m, hx, hy, o.eval_n, plane, (long) step + 1, t0);
+		if (o.ckpt_dir && ((step + 1) % o.ckpt_every == 0 || step + 1 == (uint64_t) o.steps))
+			save_checkpoint(&o, m, &info, &opt, step + 1);
+		if (o.stop_at > 0 && step + 1 == (uint64_t) o.stop_at && step + 1 < (uint64_t) o.steps)
+		{
+			printf("stopped at step %ld as asked; continue with --resume\n", o.stop_at);
+			return 0;
+		}
+	}
+	if (!sg_nn_save_file(m, &info, o.out, &st))
+		die(o.out, &st);
+	printf("wrote %s after %.0f s\n", o.out, now() - t0);
+	sg_nn_model_free(m);
+	return 0;
+}
