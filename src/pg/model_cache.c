@@ -39,7 +39,9 @@ sgpg_model_context(void)
 bool
 sgpg_should_stop(void *ctx)
 {
-	return InterruptPending;
+	/* only a real cancel or termination: InterruptPending is also set by
+	 * harmless interrupts such as parallel workers' messages to the leader */
+	return QueryCancelPending || ProcDiePending;
 }
 
 /* The cached model (name, version), or NULL. */

@@ -35,7 +35,7 @@ sgpg_model *sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name,
 /* Run fn(arg) with the cache's memory context current (model buffers live there). */
 MemoryContext sgpg_model_context(void);
 
-/* Polled by long core loops: true when a query cancel or termination is pending. */
+/* Polled by long core loops: true when a query cancel or backend termination is pending. */
 bool		sgpg_should_stop(void *ctx);
 
 #endif
