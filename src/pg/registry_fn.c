@@ -120,7 +120,7 @@ sglens_shipped_model(PG_FUNCTION_ARGS)
 Datum
 sglens_blas_info(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf("OpenBLAS %s; core %s; %d thread(s)",
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s; core %s; %d thread(s)",
 											  openblas_get_config(), openblas_get_corename(),
 											  openblas_get_num_threads())));
 }
