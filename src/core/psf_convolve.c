@@ -5,10 +5,12 @@
  * (flux falling off the edge is lost, as in a real cutout).  NaN (masked)
  * pixels count as 0 in the input and stay NaN in the output.
  *
- * Back ends: two 1-D passes for separable (Gaussian) kernels; direct 2-D
- * sums for small kernels (both accumulate in double); FFTW in double
- * precision (zero-padded, cached FFTW_ESTIMATE plans, which are
- * deterministic) for large ones.  FFTW's planner and our plan cache are not
+ * Back ends: two 1-D passes for separable (Gaussian) kernels, with an
+ * AVX2 + FMA variant chosen at run time (simd_level.h; ~5× faster, its
+ * intermediate kept in double, so it differs from the portable one by
+ * float rounding, ~1e-7 of the peak); direct 2-D sums for small kernels
+ * (all accumulate in double); FFTW in double precision (zero-padded, cached
+ * FFTW_ESTIMATE plans, which are deterministic) for large ones.  FFTW's planner and our plan cache are not
  * thread-safe; that is fine because every PostgreSQL backend runs one
  * thread, but a threaded host must serialise calls into this file.
  */

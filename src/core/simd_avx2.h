@@ -7,13 +7,13 @@
  * defined but sg_cpu_has_avx2_fma, which then returns 0).  Every function
  * carries the target attribute SG_AVX2, so the code compiles with the
  * default flags of both builds (plain x86-64, -O2) and is run only after the
- * CPU check (see simd_level.h).  No libm calls: sqrt
- * and division are the IEEE instructions, exp2/log2/atan are range
- * reductions plus polynomials fitted (Chebyshev, relative error) for this
- * file.  Accuracy, relative: sg8_exp2 2e-9 + float rounding, sg8_log2 and
- * sg8_log1p_half 1e-9 + rounding, sg8_atan2p 2e-8 + rounding; i.e. a few
- * float ulp in all.  Explicit FMA intrinsics make the rounding independent of
- * -ffp-contract, so both builds compute the same bits.
+ * CPU check (see simd_level.h).  No libm calls: sqrt and division are the
+ * IEEE instructions, exp2/log2/atan are range reductions plus polynomials
+ * fitted (Chebyshev, relative error) for this file.  Accuracy, relative:
+ * sg8_exp2 2e-9 + float rounding, sg8_log2 and sg8_log1p_half 1e-9 +
+ * rounding, sg8_atan2p 2e-8 + rounding; i.e. a few float ulp in all.  FMAs
+ * are explicit intrinsics, so the rounding does not depend on -ffp-contract
+ * (the PGXS and core builds were checked to give the same bits).
  */
 #ifndef SGLENS_SIMD_AVX2_H
 #define SGLENS_SIMD_AVX2_H
@@ -53,24 +53,6 @@ static inline SG_AVX2 __m256
 sg8_with_sign(__m256 a, __m256 s)
 {
 	return _mm256_or_ps(a, _mm256_and_ps(s, _mm256_set1_ps(-0.0f)));
-}
-
-/*
- * sqrt(x) for normal x > 0 without the divide/sqrt unit: the hardware
- * estimate of 1/sqrt(x) (12 bits), one Newton step, then s = x·y corrected
- * by ½ y (x − s²): about 1 ulp.
- */
-static inline SG_AVX2 __m256
-sg8_sqrt_nr(__m256 x)
-{
-	__m256		y = _mm256_rsqrt_ps(x),
-				hx = _mm256_mul_ps(_mm256_set1_ps(0.5f), x),
-				s;
-
-	y = _mm256_mul_ps(y, _mm256_fnmadd_ps(_mm256_mul_ps(hx, y), y, _mm256_set1_ps(1.5f)));
-	s = _mm256_mul_ps(x, y);
-	return _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), y),
-						   _mm256_fnmadd_ps(s, s, x), s);
 }
 
 /*
