@@ -20,6 +20,8 @@ OBJS = $(CORE_OBJS) $(PG_OBJS)
 
 EXT_SQL_PARTS = $(sort $(wildcard sql/extension/*.sql))
 DATA_built = sglens--$(EXTVERSION).sql
+# shipped models, registered at CREATE EXTENSION (sql/extension/92_shipped_models.sql)
+DATA = $(sort $(wildcard models/*.sgw models/*.sgb))
 
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=.

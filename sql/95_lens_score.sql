@@ -70,6 +70,17 @@ RESET parallel_setup_cost;
 SELECT count(*) FILTER (WHERE a.s = b.s) AS same, count(*) AS total
 FROM serial_scores a JOIN parallel_scores b USING (i);
 
+-- the models shipped with the extension are registered at CREATE EXTENSION
+SELECT name, version, kind, bands, input_size, pixel_scale, is_default, metrics ? 'auroc' AS has_metrics
+FROM sglens_model WHERE shipped ORDER BY name;
+-- the classic baseline answers through the same interface
+CREATE TABLE baseline_stamps AS
+SELECT id, image FROM simulate_lens_sample(6, 'LSST', 91, bands => ARRAY['g', 'r', 'i'], size => 48);
+SELECT bool_and(s BETWEEN 0 AND 1) AS probabilities,
+	bool_and(abs(s - lens_score(sg_scale_flux(image, 1e6), 'sglens-baseline-ground')) <= 1e-5) AS unit_free,
+	bool_and(s = lens_score(image, 'sglens-baseline-ground', 'v1')) AS fixed_version_same
+FROM (SELECT image, lens_score(image, 'sglens-baseline-ground') AS s FROM baseline_stamps) x;
+
 -- stamps the models cannot take
 SELECT sg_test_error($$SELECT lens_score(sg_select_bands(image, ARRAY['g', 'r']), 'sglens-test-ground') FROM finder_stamps WHERE id = 1$$);
 SELECT sg_test_error($$SELECT lens_score(image, 'sglens-test-ground') FROM finder_stamps WHERE id = 101$$);

@@ -1,0 +1,11 @@
+-- ---------------------------------------------------------------------------
+-- The models shipped with sglens (files installed next to this script; see
+-- models/README.md for how they were trained and evaluated).
+-- ---------------------------------------------------------------------------
+
+SELECT sg_register_model(sg_shipped_model('sglens-baseline-ground-v1.sgb'), shipped => true,
+	metrics => '{"heldout": "population seed 9001, LSST g,r,i, 10000 stamps, half lenses",
+	             "auroc": 0.9166, "tpr0": 0.114, "tpr10": 0.304}');
+SELECT sg_register_model(sg_shipped_model('sglens-baseline-space-v1.sgb'), shipped => true,
+	metrics => '{"heldout": "population seed 9002, Euclid VIS, 10000 stamps, half lenses",
+	             "auroc": 0.8630, "tpr0": 0.102, "tpr10": 0.161}');
