@@ -23,7 +23,7 @@ fsync = off
 max_parallel_workers_per_gather = 0
 jit = off
 CONF
-as_pg valgrind --quiet --trace-children=yes --num-callers=30 --error-limit=no \
+as_pg env OPENBLAS_NUM_THREADS=1 valgrind --quiet --trace-children=yes --num-callers=30 --error-limit=no \
 	--suppressions="$REPO/test/valgrind.supp" --log-file="$dir/logs/vg.%p.log" \
 	"$bindir/postgres" -D "$dir/data" >"$dir/server.log" 2>&1 &
 for i in $(seq 1 120); do
