@@ -37,7 +37,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS does not track headers: rebuild every object when any header changes
-$(OBJS): $(wildcard include/sglens/*.h src/core/*.h src/pg/*.h)
+$(OBJS): $(wildcard include/sglens/*.h src/core/*.h src/core/*.inc src/pg/*.h)
 
 $(DATA_built): $(EXT_SQL_PARTS) sglens.control
 	cat $(EXT_SQL_PARTS) > $@
@@ -49,7 +49,7 @@ CORE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror -Iinclude 
 CORE_LIB = $(BUILD)/libsglens_core.a
 CORE_LIB_OBJS = $(patsubst src/core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 
-$(BUILD)/core/%.o: src/core/%.c $(wildcard include/sglens/*.h) $(wildcard src/core/*.h)
+$(BUILD)/core/%.o: src/core/%.c $(wildcard include/sglens/*.h) $(wildcard src/core/*.h src/core/*.inc)
 	@mkdir -p $(dir $@)
 	$(CORE_CC) $(CORE_CFLAGS) -c $< -o $@
 

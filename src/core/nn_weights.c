@@ -10,159 +10,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "sglens/alloc.h"
+#include "binio.h"
 #include "nn_internal.h"
 
 #define NN_MAGIC "SGLNNW01"
 #define NN_FORMAT_VERSION 1
-#define NN_PREAMBLE 24
-#define NN_MIN_FILE (NN_PREAMBLE + 4)
-
-/* ---- byte writer ---- */
-
-typedef struct wbuf
-{
-	unsigned char *p;
-} wbuf;
-
-static void
-put_u8(wbuf *w, unsigned v)
-{
-	*w->p++ = (unsigned char) v;
-}
-
-static void
-put_u32(wbuf *w, uint32_t v)
-{
-	for (int s = 0; s < 32; s += 8)
-		*w->p++ = (v >> s) & 0xff;
-}
-
-static void
-put_u64(wbuf *w, uint64_t v)
-{
-	for (int s = 0; s < 64; s += 8)
-		*w->p++ = (v >> s) & 0xff;
-}
-
-static void
-put_f64(wbuf *w, double d)
-{
-	uint64_t	v;
-
-	memcpy(&v, &d, 8);
-	put_u64(w, v);
-}
-
-/* A length-prefixed string (length < 256). */
-static void
-put_str(wbuf *w, const char *s)
-{
-	size_t		n = strlen(s);
-
-	put_u8(w, (unsigned) n);
-	memcpy(w->p, s, n);
-	w->p += n;
-}
-
-/* ---- byte reader: every read is bounds-checked ---- */
-
-typedef struct rbuf
-{
-	const unsigned char *p;
-	const unsigned char *end;
-	const char *what;			/* the section being read, for messages */
-	sg_status  *st;
-} rbuf;
-
-/* Fail unless n more bytes are available. */
-static bool
-need(rbuf *r, size_t n)
-{
-	if ((size_t) (r->end - r->p) < n)
-	{
-		sg_fail(r->st, SG_ERR_BINARY, "weights file is truncated in the %s", r->what);
-		return false;
-	}
-	return true;
-}
-
-static bool
-get_u8(rbuf *r, unsigned *v)
-{
-	if (!need(r, 1))
-		return false;
-	*v = *r->p++;
-	return true;
-}
-
-static uint32_t
-peek_u32(const unsigned char *p)
-{
-	return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 |
-		(uint32_t) p[3] << 24;
-}
-
-static bool
-get_u32(rbuf *r, uint32_t *v)
-{
-	if (!need(r, 4))
-		return false;
-	*v = peek_u32(r->p);
-	r->p += 4;
-	return true;
-}
-
-static bool
-get_f64(rbuf *r, double *d)
-{
-	uint64_t	v;
-
-	if (!need(r, 8))
-		return false;
-	v = (uint64_t) peek_u32(r->p) | (uint64_t) peek_u32(r->p + 4) << 32;
-	memcpy(d, &v, 8);
-	r->p += 8;
-	return true;
-}
-
-/* Read a uint32 size field in [lo, hi] (over hi: a limit); names it on failure. */
-static bool
-get_field(rbuf *r, const char *name, long lo, long hi, int *out)
-{
-	uint32_t	v;
-
-	if (!get_u32(r, &v))
-		return false;
-	if (v < (uint32_t) lo || v > (uint32_t) hi)
-	{
-		sg_fail(r->st, v > (uint32_t) hi ? SG_ERR_LIMIT : SG_ERR_VALUE,
-				"weights file %s %u is out of range [%ld, %ld]", name, v, lo, hi);
-		return false;
-	}
-	*out = (int) v;
-	return true;
-}
-
-/* Read a uint32 code that must be one of lo..hi. */
-static bool
-get_code(rbuf *r, const char *name, long lo, long hi, int *out)
-{
-	uint32_t	v;
-
-	if (!get_u32(r, &v))
-		return false;
-	if (v < (uint32_t) lo || v > (uint32_t) hi)
-	{
-		sg_fail(r->st, SG_ERR_VALUE, "weights file has an unknown %s %u (known: %ld to %ld)",
-				name, v, lo, hi);
-		return false;
-	}
-	*out = (int) v;
-	return true;
-}
 
 /* True if byte c may appear in a string of this class (band or text). */
 static bool
@@ -176,30 +30,19 @@ str_char_ok(unsigned char c, bool band)
 
 /* Read a length-prefixed string of 1..cap-1 allowed characters into buf. */
 static bool
-get_str(rbuf *r, const char *name, char *buf, size_t cap, bool band)
+get_str(binio_reader *r, const char *name, char *buf, size_t cap, bool band)
 {
 	unsigned	n;
 
-	if (!get_u8(r, &n))
-		return false;
-	if (n == 0 || n >= cap)
-	{
-		sg_fail(r->st, SG_ERR_VALUE, "weights file %s has length %u (must be 1 to %zu)",
-				name, n, cap - 1);
-		return false;
-	}
-	if (!need(r, n))
+	if (!binio_get_str(r, name, buf, cap, &n))
 		return false;
 	for (unsigned i = 0; i < n; i++)
-		if (!str_char_ok(r->p[i], band))
+		if (!str_char_ok((unsigned char) buf[i], band))
 		{
 			sg_fail(r->st, SG_ERR_VALUE, "weights file %s holds a forbidden byte 0x%02x",
-					name, r->p[i]);
+					name, (unsigned char) buf[i]);
 			return false;
 		}
-	memcpy(buf, r->p, n);
-	buf[n] = '\0';
-	r->p += n;
 	return true;
 }
 
@@ -226,6 +69,7 @@ check_str(const char *s, size_t cap, const char *name, bool band, sg_status *st)
 	return true;
 }
 
+/* Check a model's metadata against its architecture. */
 bool
 sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
 {
@@ -295,31 +139,31 @@ header_size(const sg_nn_info *info, const sg_nn_spec *spec)
 
 /* Write the header section. */
 static void
-write_header(wbuf *w, const sg_nn_info *info, const sg_nn_spec *s, int ntensors)
+write_header(binio_writer *w, const sg_nn_info *info, const sg_nn_spec *s, int ntensors)
 {
-	put_u32(w, (uint32_t) info->task);
-	put_str(w, info->name);
-	put_str(w, info->version);
-	put_u32(w, (uint32_t) info->nbands);
+	binio_put_u32(w, (uint32_t) info->task);
+	binio_put_str(w, info->name);
+	binio_put_str(w, info->version);
+	binio_put_u32(w, (uint32_t) info->nbands);
 	for (int b = 0; b < info->nbands; b++)
-		put_str(w, info->bands[b]);
-	put_u32(w, (uint32_t) s->in_size);
-	put_f64(w, info->pixel_scale);
-	put_u32(w, (uint32_t) info->norm);
-	put_u32(w, (uint32_t) s->in_channels);
-	put_u32(w, (uint32_t) s->stem_channels);
-	put_u32(w, (uint32_t) s->stem_kernel);
-	put_u32(w, (uint32_t) s->stem_pool);
-	put_u32(w, (uint32_t) s->act);
-	put_u32(w, (uint32_t) s->n_outputs);
-	put_u32(w, (uint32_t) s->nstages);
+		binio_put_str(w, info->bands[b]);
+	binio_put_u32(w, (uint32_t) s->in_size);
+	binio_put_f64(w, info->pixel_scale);
+	binio_put_u32(w, (uint32_t) info->norm);
+	binio_put_u32(w, (uint32_t) s->in_channels);
+	binio_put_u32(w, (uint32_t) s->stem_channels);
+	binio_put_u32(w, (uint32_t) s->stem_kernel);
+	binio_put_u32(w, (uint32_t) s->stem_pool);
+	binio_put_u32(w, (uint32_t) s->act);
+	binio_put_u32(w, (uint32_t) s->n_outputs);
+	binio_put_u32(w, (uint32_t) s->nstages);
 	for (int i = 0; i < s->nstages; i++)
 	{
-		put_u32(w, (uint32_t) s->stages[i].channels);
-		put_u32(w, (uint32_t) s->stages[i].units);
-		put_u32(w, s->stages[i].downsample ? 1 : 0);
+		binio_put_u32(w, (uint32_t) s->stages[i].channels);
+		binio_put_u32(w, (uint32_t) s->stages[i].units);
+		binio_put_u32(w, s->stages[i].downsample ? 1 : 0);
 	}
-	put_u32(w, (uint32_t) ntensors);
+	binio_put_u32(w, (uint32_t) ntensors);
 }
 
 /* Fail if a tensor holds NaN or ±Inf, or a running variance is negative. */
@@ -343,13 +187,14 @@ check_values(const sg_nn_model *m, sg_status *st)
 	return true;
 }
 
+/* Encode a model and its metadata as an SGLNNW01 file in memory. */
 void *
 sg_nn_write(sg_nn_model *m, const sg_nn_info *info, size_t *len, sg_status *st)
 {
 	size_t		hlen,
 				total;
 	unsigned char *buf;
-	wbuf		w;
+	binio_writer w;
 
 	if (m->folded)
 	{
@@ -359,7 +204,7 @@ sg_nn_write(sg_nn_model *m, const sg_nn_info *info, size_t *len, sg_status *st)
 	if (!sg_nn_info_check(info, &m->spec, st) || !check_values(m, st))
 		return NULL;
 	hlen = header_size(info, &m->spec);
-	total = NN_PREAMBLE + hlen + 4;
+	total = BINIO_PREAMBLE + hlen + 4;
 	for (int i = 0; i < m->nparams; i++)
 		total += 1 + strlen(m->params[i].name) + 4 + 4 * (size_t) m->params[i].ndim +
 			4 * m->params[i].size;
@@ -374,102 +219,27 @@ sg_nn_write(sg_nn_model *m, const sg_nn_info *info, size_t *len, sg_status *st)
 		sg_fail(st, SG_ERR_NOMEM, "out of memory writing a weights file");
 		return NULL;
 	}
-	w.p = buf;
-	memcpy(w.p, NN_MAGIC, 8);
-	w.p += 8;
-	put_u32(&w, NN_FORMAT_VERSION);
-	put_u32(&w, (uint32_t) hlen);
-	put_u64(&w, total);
+	binio_put_preamble(&w, buf, NN_MAGIC, NN_FORMAT_VERSION, hlen, total);
 	write_header(&w, info, &m->spec, m->nparams);
 	for (int i = 0; i < m->nparams; i++)
 	{
 		const sg_nn_param *p = &m->params[i];
 
-		put_str(&w, p->name);
-		put_u32(&w, (uint32_t) p->ndim);
+		binio_put_str(&w, p->name);
+		binio_put_u32(&w, (uint32_t) p->ndim);
 		for (int d = 0; d < p->ndim; d++)
-			put_u32(&w, (uint32_t) p->dims[d]);
+			binio_put_u32(&w, (uint32_t) p->dims[d]);
 		for (size_t j = 0; j < p->size; j++)
-		{
-			uint32_t	v;
-
-			memcpy(&v, &p->data[j], 4);
-			put_u32(&w, v);
-		}
+			binio_put_f32(&w, p->data[j]);
 	}
-	put_u32(&w, (uint32_t) crc32(crc32(0L, Z_NULL, 0), buf, (uInt) (total - 4)));
+	binio_put_crc(&w, buf);
 	*len = total;
 	return buf;
 }
 
-/* Check the preamble, the total length and the checksum. */
-static bool
-read_preamble(const unsigned char *b, size_t len, uint32_t *hlen, sg_status *st)
-{
-	uint64_t	flen;
-	uint32_t	version,
-				stored,
-				computed;
-
-	if (len < NN_MIN_FILE)
-	{
-		sg_fail(st, SG_ERR_BINARY, "weights file is truncated: %zu bytes, at least %d needed",
-				len, NN_MIN_FILE);
-		return false;
-	}
-	if (memcmp(b, NN_MAGIC, 8) != 0)
-	{
-		sg_fail(st, SG_ERR_BINARY, "bad magic: not an sglens weights file (expected \"%s\")",
-				NN_MAGIC);
-		return false;
-	}
-	version = peek_u32(b + 8);
-	if (version != NN_FORMAT_VERSION)
-	{
-		sg_fail(st, SG_ERR_BINARY, "unknown weights format version %u (this build reads version %d)",
-				version, NN_FORMAT_VERSION);
-		return false;
-	}
-	*hlen = peek_u32(b + 12);
-	flen = (uint64_t) peek_u32(b + 16) | (uint64_t) peek_u32(b + 20) << 32;
-	if (flen > SG_NN_MAX_FILE || len > SG_NN_MAX_FILE)
-	{
-		sg_fail(st, SG_ERR_LIMIT, "weights file of %llu bytes is over the limit of %d",
-				(unsigned long long) (flen > len ? flen : len), SG_NN_MAX_FILE);
-		return false;
-	}
-	if (len < flen)
-	{
-		sg_fail(st, SG_ERR_BINARY, "weights file is truncated: %zu bytes of %llu",
-				len, (unsigned long long) flen);
-		return false;
-	}
-	if (len > flen)
-	{
-		sg_fail(st, SG_ERR_BINARY, "weights file has %llu unexpected bytes after its checksum",
-				(unsigned long long) (len - flen));
-		return false;
-	}
-	stored = peek_u32(b + len - 4);
-	computed = (uint32_t) crc32(crc32(0L, Z_NULL, 0), b, (uInt) (len - 4));
-	if (stored != computed)
-	{
-		sg_fail(st, SG_ERR_BINARY, "weights file checksum mismatch (stored %08x, computed %08x): the file is corrupt",
-				stored, computed);
-		return false;
-	}
-	if (*hlen > len - NN_MIN_FILE)
-	{
-		sg_fail(st, SG_ERR_BINARY, "weights file header length %u runs past the end of the file",
-				*hlen);
-		return false;
-	}
-	return true;
-}
-
 /* Parse the header section into info and spec; *ntensors gets the count. */
 static bool
-read_header(rbuf *r, sg_nn_info *info, sg_nn_spec *s, uint32_t *ntensors)
+read_header(binio_reader *r, sg_nn_info *info, sg_nn_spec *s, uint32_t *ntensors)
 {
 	int			task,
 				norm,
@@ -478,51 +248,51 @@ read_header(rbuf *r, sg_nn_info *info, sg_nn_spec *s, uint32_t *ntensors)
 
 	memset(info, 0, sizeof(*info));
 	memset(s, 0, sizeof(*s));
-	if (!get_code(r, "task code", SG_NN_TASK_CLASSIFICATION, SG_NN_TASK_REGRESSION, &task) ||
+	if (!binio_get_code(r, "task code", SG_NN_TASK_CLASSIFICATION, SG_NN_TASK_REGRESSION, &task) ||
 		!get_str(r, "model name", info->name, SG_NN_NAME_LEN, false) ||
 		!get_str(r, "model version", info->version, SG_NN_VERSION_LEN, false) ||
-		!get_field(r, "number of bands", 1, SG_NN_MAX_BANDS, &info->nbands))
+		!binio_get_field(r, "number of bands", 1, SG_NN_MAX_BANDS, &info->nbands))
 		return false;
 	info->task = task;
 	for (int b = 0; b < info->nbands; b++)
 		if (!get_str(r, "band name", info->bands[b], SG_BAND_NAME_LEN, true))
 			return false;
-	if (!get_field(r, "input size", 1, SG_NN_MAX_INPUT, &s->in_size) ||
-		!get_f64(r, &info->pixel_scale) ||
-		!get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_NOISE, &norm))
+	if (!binio_get_field(r, "input size", 1, SG_NN_MAX_INPUT, &s->in_size) ||
+		!binio_get_f64(r, &info->pixel_scale) ||
+		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_NOISE, &norm))
 		return false;
 	info->norm = norm;
-	if (!get_field(r, "input channels", 1, SG_NN_MAX_BANDS, &s->in_channels) ||
-		!get_field(r, "stem channels", 1, SG_NN_MAX_CHANNELS, &s->stem_channels) ||
-		!get_field(r, "stem kernel", 1, SG_NN_MAX_KERNEL, &s->stem_kernel) ||
-		!get_code(r, "stem pooling code", SG_NN_POOL_NONE, SG_NN_POOL_AVG, &ds))
+	if (!binio_get_field(r, "input channels", 1, SG_NN_MAX_BANDS, &s->in_channels) ||
+		!binio_get_field(r, "stem channels", 1, SG_NN_MAX_CHANNELS, &s->stem_channels) ||
+		!binio_get_field(r, "stem kernel", 1, SG_NN_MAX_KERNEL, &s->stem_kernel) ||
+		!binio_get_code(r, "stem pooling code", SG_NN_POOL_NONE, SG_NN_POOL_AVG, &ds))
 		return false;
 	s->stem_pool = ds;
-	if (!get_code(r, "activation code", SG_NN_ACT_ELU, SG_NN_ACT_RELU, &ds))
+	if (!binio_get_code(r, "activation code", SG_NN_ACT_ELU, SG_NN_ACT_RELU, &ds))
 		return false;
 	s->act = ds;
-	if (!get_field(r, "number of outputs", 1, SG_NN_MAX_OUTPUTS, &s->n_outputs) ||
-		!get_field(r, "number of stages", 0, SG_NN_MAX_STAGES, &s->nstages))
+	if (!binio_get_field(r, "number of outputs", 1, SG_NN_MAX_OUTPUTS, &s->n_outputs) ||
+		!binio_get_field(r, "number of stages", 0, SG_NN_MAX_STAGES, &s->nstages))
 		return false;
 	for (int i = 0; i < s->nstages; i++)
 	{
 		snprintf(what, sizeof(what), "stage %d channels", i);
-		if (!get_field(r, what, 1, SG_NN_MAX_CHANNELS, &s->stages[i].channels))
+		if (!binio_get_field(r, what, 1, SG_NN_MAX_CHANNELS, &s->stages[i].channels))
 			return false;
 		snprintf(what, sizeof(what), "stage %d units", i);
-		if (!get_field(r, what, 1, SG_NN_MAX_UNITS, &s->stages[i].units))
+		if (!binio_get_field(r, what, 1, SG_NN_MAX_UNITS, &s->stages[i].units))
 			return false;
 		snprintf(what, sizeof(what), "stage %d downsample flag", i);
-		if (!get_code(r, what, 0, 1, &ds))
+		if (!binio_get_code(r, what, 0, 1, &ds))
 			return false;
 		s->stages[i].downsample = ds == 1;
 	}
-	return get_u32(r, ntensors);
+	return binio_get_u32(r, ntensors);
 }
 
 /* Read one tensor into parameter p, checking name, shape and values. */
 static bool
-read_tensor(rbuf *r, int index, sg_nn_param *p)
+read_tensor(binio_reader *r, int index, sg_nn_param *p)
 {
 	char		name[SG_NN_PARAM_NAME_LEN];
 	uint32_t	ndim,
@@ -538,7 +308,7 @@ read_tensor(rbuf *r, int index, sg_nn_param *p)
 				index, name, p->name);
 		return false;
 	}
-	if (!get_u32(r, &ndim))
+	if (!binio_get_u32(r, &ndim))
 		return false;
 	if (ndim != (uint32_t) p->ndim)
 	{
@@ -548,7 +318,7 @@ read_tensor(rbuf *r, int index, sg_nn_param *p)
 	}
 	for (int d = 0; d < p->ndim; d++)
 	{
-		if (!get_u32(r, &dim))
+		if (!binio_get_u32(r, &dim))
 			return false;
 		if (dim != (uint32_t) p->dims[d])
 		{
@@ -557,27 +327,24 @@ read_tensor(rbuf *r, int index, sg_nn_param *p)
 			return false;
 		}
 	}
-	if (!need(r, 4 * p->size))
+	if (!binio_get_f32s(r, p->data, p->size))
 		return false;
 	is_var = dot && strcmp(dot, ".var") == 0;
 	for (size_t j = 0; j < p->size; j++)
 	{
-		uint32_t	v = peek_u32(r->p + 4 * j);
-		float		f;
+		float		f = p->data[j];
 
-		memcpy(&f, &v, 4);
 		if (!isfinite(f) || (is_var && f < 0.0f))
 		{
 			sg_fail(r->st, SG_ERR_VALUE, "weights file tensor \"%s\" holds %s value at index %zu",
 					name, isfinite(f) ? "a negative variance" : "a NaN or infinite", j);
 			return false;
 		}
-		p->data[j] = f;
 	}
-	r->p += 4 * p->size;
 	return true;
 }
 
+/* Decode an SGLNNW01 file; info (if not NULL) gets its metadata. */
 sg_nn_model *
 sg_nn_read(const void *buf, size_t len, sg_nn_info *info, sg_status *st)
 {
@@ -586,27 +353,25 @@ sg_nn_read(const void *buf, size_t len, sg_nn_info *info, sg_status *st)
 	sg_nn_spec	spec;
 	uint32_t	hlen,
 				ntensors;
-	rbuf		r;
+	binio_reader r;
 	sg_nn_model *m;
 
-	if (!read_preamble(b, len, &hlen, st))
+	if (!binio_read_preamble(b, len, NN_MAGIC, NN_FORMAT_VERSION, SG_NN_MAX_FILE,
+							 "weights", &hlen, st))
 		return NULL;
-	r.p = b + NN_PREAMBLE;
-	r.end = r.p + hlen;
-	r.what = "header";
-	r.st = st;
+	binio_reader_init(&r, b + BINIO_PREAMBLE, b + BINIO_PREAMBLE + hlen, "weights", "header", st);
 	if (!read_header(&r, &inf, &spec, &ntensors))
 		return NULL;
 	if (r.p != r.end)
 	{
 		sg_fail(st, SG_ERR_BINARY, "weights file header length %u does not match its fields (%zu bytes)",
-				hlen, (size_t) (r.p - (b + NN_PREAMBLE)));
+				hlen, (size_t) (r.p - (b + BINIO_PREAMBLE)));
 		return NULL;
 	}
 	if (!sg_nn_spec_check(&spec, st) || !sg_nn_info_check(&inf, &spec, st))
 		return NULL;
 	/* the file must be able to hold the weights before they are allocated */
-	if (sg_nn_spec_param_count(&spec) > (len - NN_PREAMBLE - hlen - 4) / 4)
+	if (sg_nn_spec_param_count(&spec) > (len - BINIO_PREAMBLE - hlen - 4) / 4)
 	{
 		sg_fail(st, SG_ERR_BINARY, "weights file is truncated: its architecture has %zu weights, more than the file can hold",
 				sg_nn_spec_param_count(&spec));
@@ -642,52 +407,33 @@ fail:
 	return NULL;
 }
 
+/* Write a model and its metadata to a weights file at path. */
 bool
 sg_nn_save_file(sg_nn_model *m, const sg_nn_info *info, const char *path,
 				sg_status *st)
 {
 	size_t		len;
 	void	   *buf = sg_nn_write(m, info, &len, st);
-	FILE	   *f;
 	bool		ok;
 
 	if (buf == NULL)
 		return false;
-	f = fopen(path, "wb");
-	ok = f != NULL && fwrite(buf, 1, len, f) == len;
-	if (f != NULL && fclose(f) != 0)
-		ok = false;
+	ok = binio_save_file(path, buf, len, "weights", st);
 	sg_free(buf);
-	if (!ok)
-		sg_fail(st, SG_ERR_IO, "could not write weights file \"%s\"", path);
 	return ok;
 }
 
+/* Read a weights file from path; info (if not NULL) gets its metadata. */
 sg_nn_model *
 sg_nn_load_file(const char *path, sg_nn_info *info, sg_status *st)
 {
-	FILE	   *f = fopen(path, "rb");
-	long		size;
-	unsigned char *buf = NULL;
-	sg_nn_model *m = NULL;
+	size_t		len;
+	unsigned char *buf = binio_load_file(path, SG_NN_MAX_FILE, "weights", &len, st);
+	sg_nn_model *m;
 
-	if (f == NULL)
-	{
-		sg_fail(st, SG_ERR_IO, "could not open weights file \"%s\"", path);
+	if (buf == NULL)
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		sg_fail(st, SG_ERR_IO, "could not read weights file \"%s\"", path);
-	else if (size > SG_NN_MAX_FILE)
-		sg_fail(st, SG_ERR_LIMIT, "weights file \"%s\" has %ld bytes, over the limit of %d",
-				path, size, SG_NN_MAX_FILE);
-	else if ((buf = sg_malloc(size ? (size_t) size : 1)) == NULL)
-		sg_fail(st, SG_ERR_NOMEM, "out of memory reading weights file \"%s\"", path);
-	else if (fread(buf, 1, (size_t) size, f) != (size_t) size)
-		sg_fail(st, SG_ERR_IO, "could not read weights file \"%s\"", path);
-	else
-		m = sg_nn_read(buf, (size_t) size, info, st);
-	fclose(f);
+	m = sg_nn_read(buf, len, info, st);
 	sg_free(buf);
 	return m;
 }

@@ -28,9 +28,9 @@ TRAIN_COMMON = --batch 32 --lr 2e-3 --warmup 500 --weight-decay 1e-4 --shift 4 \
 	--supersampling 2 --stem 16 --stem-kernel 5 --stages 16:1,32:1d,64:1d \
 	--eval-every 1000 --eval-n 1000 --checkpoint-every 250 --version v1
 GROUND_ARGS = --model sglens-finder-ground --survey LSST --bands g,r,i --input 48 \
-	--seed 1001 --steps 9000 $(TRAIN_COMMON)
+	--seed 1001 --steps 11000 $(TRAIN_COMMON)
 SPACE_ARGS = --model sglens-finder-space --survey Euclid --bands VIS --input 64 \
-	--seed 2001 --steps 6500 $(TRAIN_COMMON)
+	--seed 2001 --steps 8000 $(TRAIN_COMMON)
 GROUND_MODEL = models/sglens-finder-ground-v1.sgw
 SPACE_MODEL = models/sglens-finder-space-v1.sgw
 RESUME ?=
