@@ -73,6 +73,15 @@ FROM serial_scores a JOIN parallel_scores b USING (i);
 -- the models shipped with the extension are registered at CREATE EXTENSION
 SELECT name, version, kind, bands, input_size, pixel_scale, is_default, metrics ? 'auroc' AS has_metrics
 FROM sglens_model WHERE shipped ORDER BY name;
+-- the shipped ground finder separates lenses from non-lenses of the population
+-- (a property of the trained model, not a fixed number: lenses score higher on average)
+CREATE TABLE ground_sample AS
+SELECT is_lens, lens_score(image, 'sglens-finder-ground') AS s
+FROM simulate_lens_sample(80, 'LSST', 31, bands => ARRAY['g', 'r', 'i'], size => 48);
+SELECT avg(s) FILTER (WHERE is_lens) > avg(s) FILTER (WHERE NOT is_lens) + 0.3 AS lenses_score_higher,
+	count(*) FILTER (WHERE is_lens) > 20 AND count(*) FILTER (WHERE NOT is_lens) > 20 AS both_classes
+FROM ground_sample;
+
 -- the classic baseline answers through the same interface
 CREATE TABLE baseline_stamps AS
 SELECT id, image FROM simulate_lens_sample(6, 'LSST', 91, bands => ARRAY['g', 'r', 'i'], size => 48);

@@ -28,9 +28,9 @@ TRAIN_COMMON = --batch 32 --lr 2e-3 --warmup 500 --weight-decay 1e-4 --shift 4 \
 	--supersampling 2 --stem 16 --stem-kernel 5 --stages 16:1,32:1d,64:1d \
 	--eval-every 1000 --eval-n 1000 --checkpoint-every 250 --version v1
 GROUND_ARGS = --model sglens-finder-ground --survey LSST --bands g,r,i --input 48 \
-	--seed 1001 --steps 11000 $(TRAIN_COMMON)
+	--seed 1001 --steps 17000 $(TRAIN_COMMON)
 SPACE_ARGS = --model sglens-finder-space --survey Euclid --bands VIS --input 64 \
-	--seed 2001 --steps 8000 $(TRAIN_COMMON)
+	--seed 2001 --steps 12500 $(TRAIN_COMMON)
 GROUND_MODEL = models/sglens-finder-ground-v1.sgw
 SPACE_MODEL = models/sglens-finder-space-v1.sgw
 RESUME ?=
@@ -83,13 +83,13 @@ models-eval: $(SGLENS_EVAL)
 	echo; echo "## Ground: models/sglens-finder-ground-v1.sgw"; echo; \
 	echo "Trained with \`make models-ground\`:"; echo; echo '```'; \
 	echo "sglens-train $(GROUND_ARGS)"; echo '```'; echo; \
-	echo "Training time: $$($(call training_time,ground)) s on one core (both models trained at once)."; \
+	echo "Training time: $$($(call training_time,ground)) s of wall-clock time summed over the training sessions (one thread; both models trained at once on the 2 cores, which other work shared)."; \
 	echo "Last held-out check during training: $$(grep '^eval step' $(TRAIN_DIR)/ground.log | tail -1)"; echo; \
 	cat $(TRAIN_DIR)/eval-ground.md; echo; echo "![ROC](roc-ground.png)"; \
 	echo; echo "## Space: models/sglens-finder-space-v1.sgw"; echo; \
 	echo "Trained with \`make models-space\`:"; echo; echo '```'; \
 	echo "sglens-train $(SPACE_ARGS)"; echo '```'; echo; \
-	echo "Training time: $$($(call training_time,space)) s on one core (both models trained at once)."; \
+	echo "Training time: $$($(call training_time,space)) s of wall-clock time summed over the training sessions (one thread; both models trained at once on the 2 cores, which other work shared)."; \
 	echo "Last held-out check during training: $$(grep '^eval step' $(TRAIN_DIR)/space.log | tail -1)"; echo; \
 	cat $(TRAIN_DIR)/eval-space.md; echo; echo "![ROC](roc-space.png)"; \
 	} > models/EVALUATION.md
