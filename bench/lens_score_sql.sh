@@ -14,8 +14,13 @@ sglens_setup
 sglens_start_cluster
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql -c "CREATE EXTENSION sglens CASCADE" 2>/dev/null
-echo "SELECT sg_register_model(decode(:'w', 'base64'), make_default => true)" |
-	psql -v w="$(base64 -w0 "$model")" >/dev/null
+# psql reads the file itself (a model is too large for a command-line argument)
+psql >/dev/null <<SQL
+\\set w \`base64 -w0 '$model'\`
+SELECT sg_register_model(decode(:'w', 'base64'), make_default => true)
+WHERE NOT EXISTS (SELECT 1 FROM sglens_model m, sg_model_header(decode(:'w', 'base64')) h
+	WHERE m.name = h.name AND m.version = h.version);
+SQL
 echo "making $n stamps..."
 psql -c "CREATE TABLE stamps AS SELECT id, image FROM simulate_lens_sample($n, 'LSST', 4242,
 	bands => ARRAY['g','r','i'], size => 64, supersampling => 1)" -c "VACUUM ANALYZE stamps"
@@ -25,6 +30,7 @@ for workers in 0 1 2; do
 SET max_parallel_workers_per_gather = $workers;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
 SELECT count(lens_score(image)) FROM stamps LIMIT 1;
 SELECT extract(epoch FROM clock_timestamp()) AS t0 \gset
 SELECT count(lens_score(image)) FROM stamps;
@@ -32,7 +38,11 @@ SELECT round(($n / (extract(epoch FROM clock_timestamp()) - :t0))::numeric, 1);
 SQL
 )
 	rate=$(echo "$rate" | tail -1)
-	echo "workers $workers: $rate stamps/s"
+	launched=$(psql -At -c "SET max_parallel_workers_per_gather = $workers" -c "SET parallel_setup_cost = 0" \
+		-c "SET parallel_tuple_cost = 0" -c "SET min_parallel_table_scan_size = 0" \
+		-c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT count(lens_score(image)) FROM stamps WHERE id <= 200" |
+		grep -o 'Workers Launched: [0-9]*' || echo 'Workers Launched: 0')
+	echo "workers $workers ($launched): $rate stamps/s"
 	results="$results | $rate"
 done
 mem=$(psql -At <<'SQL'

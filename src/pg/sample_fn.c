@@ -12,6 +12,7 @@
 
 #include "pg_core.h"
 #include "sglens/alloc.h"
+#include "sglens/dataset.h"
 #include "sglens/sampler.h"
 #include "sglens/simulate.h"
 #include "sgpg_scene.h"
@@ -28,22 +29,11 @@ typedef struct sample_state
 	double		lens_fraction;
 } sample_state;
 
-/* The noise seed of population member id (splitmix64 of seed and id). */
-static uint64
-member_seed(uint64 seed, int64 id)
-{
-	uint64		z = seed + 0x9E3779B97F4A7C15ULL * (uint64) (id + 1);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
 /* sg_sample_seed(seed, id): the noise seed the sampler used for row id. */
 Datum
 sglens_sample_seed(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64((int64) member_seed((uint64) PG_GETARG_INT64(0), PG_GETARG_INT64(1)));
+	PG_RETURN_INT64((int64) sg_member_seed((uint64) PG_GETARG_INT64(0), PG_GETARG_INT64(1)));
 }
 
 /* Read the arguments into the per-query state. */
@@ -89,7 +79,7 @@ make_row(sample_state *s, int64 id, TupleDesc desc)
 		sgpg_report(&st, "cannot sample");
 	json = sg_scene_to_json(scene, &s->survey, &st);
 	sgpg_check(&st, "cannot sample");
-	s->opt.seed = member_seed(s->seed, id);
+	s->opt.seed = sg_member_seed(s->seed, id);
 	img = sg_simulate(scene, &s->survey, &s->opt, &st);
 	if (img == NULL)
 		sgpg_report(&st, "cannot simulate");
