@@ -11,9 +11,7 @@ SGLENS_BASELINE = $(BUILD)/tools/sglens-baseline
 BASELINE_OUT = $(BUILD)/baseline
 BASELINE_COMMON = --version v1 --n 20000 --test-n 10000 --l2 1e-2 --supersampling 2
 
-$(SGLENS_BASELINE): src/tools/sglens_baseline.c $(wildcard include/sglens/*.h) $(CORE_LIB)
-	@mkdir -p $(dir $@)
-	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
+# built by the sglens-% rule of tools.mk
 
 baseline-ground: $(SGLENS_BASELINE)
 	@mkdir -p $(BASELINE_OUT) models

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tool_common.h"
 #include "sglens/alloc.h"
 #include "sglens/baseline.h"
 #include "sglens/dataset.h"
@@ -45,24 +46,6 @@ typedef struct options
 	uint64_t	test_seed;
 	double		l2;
 } options;
-
-/* Print an error and exit. */
-static void
-die(const char *what, const sg_status *st)
-{
-	fprintf(stderr, "sglens-baseline: %s: %s\n", what, st ? st->message : "failed");
-	exit(1);
-}
-
-/* Wall-clock seconds. */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 static void
 usage(void)
@@ -121,21 +104,6 @@ parse(int argc, char **argv, options *o)
 	}
 }
 
-/* The model's input: the survey's bands, pixel scale and noise normalisation. */
-static void
-build_info(const options *o, const sg_survey *sv, sg_nn_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->task = SG_NN_TASK_CLASSIFICATION;
-	snprintf(info->name, sizeof(info->name), "%s", o->name);
-	snprintf(info->version, sizeof(info->version), "%s", o->version);
-	info->nbands = sv->nbands;
-	for (int b = 0; b < sv->nbands; b++)
-		snprintf(info->bands[b], sizeof(info->bands[b]), "%s", sv->bands[b].name);
-	info->pixel_scale = sv->pixel_scale;
-	info->norm = SG_NN_NORM_NOISE;
-}
-
 /* Simulate members 0 .. n−1 in chunks; their features into feat, labels into y. */
 static void
 make_features(const sg_dataset_spec *ds, const sg_baseline_spec *bs, int n,
@@ -147,17 +115,17 @@ make_features(const sg_dataset_spec *ds, const sg_baseline_spec *bs, int n,
 	sg_status	st;
 
 	if (x == NULL)
-		die("out of memory", NULL);
+		tool_die("out of memory", NULL);
 	sg_status_clear(&st);
 	for (int i = 0; i < n; i += CHUNK)
 	{
 		int			k = n - i < CHUNK ? n - i : CHUNK;
 
 		if (!sg_dataset_fill(ds, i, k, NULL, 0, x, y + i, NULL, &st))
-			die("simulating stamps", &st);
+			tool_die("simulating stamps", &st);
 		if (!sg_baseline_features(bs, ds->info.nbands, ds->in_size, x, k,
 								  feat + (size_t) i * nf, &st))
-			die("features", &st);
+			tool_die("features", &st);
 	}
 	free(x);
 }
@@ -169,11 +137,11 @@ write_scores(const char *path, const float *p, int n)
 	FILE	   *f = fopen(path, "w");
 
 	if (f == NULL)
-		die(path, NULL);
+		tool_die(path, NULL);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "%.9g\n", p[i]);
 	if (fclose(f) != 0)
-		die(path, NULL);
+		tool_die(path, NULL);
 }
 
 /* Write the ROC curve of the held-out set as a PNG. */
@@ -189,10 +157,10 @@ write_png(const char *path, const char *label, const float *p, const bool *lens,
 	sg_status_clear(&st);
 	png = sg_roc_png(&c, 1, 800, 600, &len, &st);
 	if (png == NULL)
-		die("ROC plot", &st);
+		tool_die("ROC plot", &st);
 	f = fopen(path, "wb");
 	if (f == NULL || fwrite(png, 1, len, f) != len || fclose(f) != 0)
-		die(path, NULL);
+		tool_die(path, NULL);
 	sg_free(png);
 }
 
@@ -210,17 +178,19 @@ main(int argc, char **argv)
 			   *y,
 			   *p;
 	bool	   *lens;
-	double		t0 = now(),
+	double		t0 = tool_now(),
 				t1,
 				t2;
+
+	tool_init("sglens-baseline");
 
 	parse(argc, argv, &o);
 	sg_status_clear(&st);
 	if (!sg_survey_preset(o.survey, &sv, &st) || (o.bands && !sg_survey_select_bands(&sv, o.bands, &st)))
-		die("survey", &st);
+		tool_die("survey", &st);
 	memset(&ds, 0, sizeof(ds));
 	ds.survey = &sv;
-	build_info(&o, &sv, &ds.info);
+	tool_finder_info(o.name, o.version, &sv, &ds.info);
 	ds.in_size = ds.stamp_size = o.input;
 	ds.seed = o.seed;
 	ds.lens_fraction = 0.5;
@@ -236,18 +206,18 @@ main(int argc, char **argv)
 	p = malloc(sizeof(float) * (size_t) o.test_n);
 	lens = malloc(sizeof(bool) * (size_t) o.test_n);
 	if (!feat || !y || !p || !lens)
-		die("out of memory", NULL);
+		tool_die("out of memory", NULL);
 	make_features(&ds, &bs, o.n, feat, y);
-	t1 = now();
+	t1 = tool_now();
 	printf("simulated and featurised %d stamps in %.1f s\n", o.n, t1 - t0);
 	fflush(stdout);
 	m = sg_baseline_train_features(&ds.info, o.input, &bs, feat, y, o.n, o.l2, &st);
 	if (m == NULL)
-		die("training", &st);
-	t2 = now();
+		tool_die("training", &st);
+	t2 = tool_now();
 	printf("trained (l2 %g) in %.1f s\n", o.l2, t2 - t1);
 	if (!sg_baseline_save_file(m, o.out, &st))
-		die("saving", &st);
+		tool_die("saving", &st);
 	/* held-out evaluation */
 	ds.seed = o.test_seed;
 	make_features(&ds, &bs, o.test_n, feat, y);
@@ -258,7 +228,7 @@ main(int argc, char **argv)
 		   (unsigned long long) o.test_seed, o.test_n, sg_auroc(p, lens, o.test_n),
 		   sg_tpr_before_fp(p, lens, o.test_n, 1), sg_tpr_before_fp(p, lens, o.test_n, 10));
 	printf("total %.1f s (training set %.1f s, fit %.1f s, evaluation %.1f s)\n",
-		   now() - t0, t1 - t0, t2 - t1, now() - t2);
+		   tool_now() - t0, t1 - t0, t2 - t1, tool_now() - t2);
 	if (o.scores)
 		write_scores(o.scores, p, o.test_n);
 	if (o.png)

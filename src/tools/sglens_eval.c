@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tool_common.h"
 #include "sglens/alloc.h"
 #include "sglens/dataset.h"
 #include "sglens/metrics.h"
@@ -59,22 +60,6 @@ usage(void)
 			"       [--supersampling S] [--png FILE] [--baseline SCORES] [--scores OUT]\n"
 			"       [--label TEXT]\n");
 	exit(2);
-}
-
-static void
-die(const char *what, const sg_status *st)
-{
-	fprintf(stderr, "sglens-eval: %s: %s\n", what, st ? st->message : "failed");
-	exit(1);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
 static void
@@ -145,7 +130,7 @@ model_survey(const options *o, const sg_nn_info *info, sg_survey *sv)
 		strcat(list, info->bands[b]);
 	}
 	if (!sg_survey_preset(o->survey, sv, &st) || !sg_survey_select_bands(sv, list, &st))
-		die("survey", &st);
+		tool_die("survey", &st);
 }
 
 /* Simulate and score every member, CHUNK at a time. */
@@ -174,11 +159,11 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 		int			k = o->n - i < CHUNK ? o->n - i : CHUNK;
 
 		if (!sg_dataset_fill(&spec, i, k, NULL, 0, x, y, r->meta + i, &st))
-			die("simulating the held-out set", &st);
+			tool_die("simulating the held-out set", &st);
 		for (int j = 0; j < k; j++)
 		{
 			if (!sg_nn_score_rotations(m, x + j * plane, info->nbands, size, &r->score[i + j], &st))
-				die("scoring", &st);
+				tool_die("scoring", &st);
 			r->label[i + j] = y[j] > 0.5f;
 		}
 	}
@@ -327,10 +312,10 @@ write_png(const options *o, const results *r, const sg_nn_info *info)
 	}
 	png = sg_roc_png(c, nc, 800, 600, &len, &st);
 	if (png == NULL)
-		die("ROC plot", &st);
+		tool_die("ROC plot", &st);
 	f = fopen(o->png, "wb");
 	if (f == NULL || fwrite(png, 1, len, f) != len || fclose(f) != 0)
-		die(o->png, NULL);
+		tool_die(o->png, NULL);
 	sg_free(png);
 	free(base);
 }
@@ -347,15 +332,17 @@ main(int argc, char **argv)
 			   *m;
 	results		r;
 	bool	   *all;
-	double		t0 = now();
+	double		t0 = tool_now();
+
+	tool_init("sglens-eval");
 
 	parse_options(argc, argv, &o);
 	raw = sg_nn_load_file(o.weights, &info, &st);
 	if (raw == NULL)
-		die(o.weights, &st);
+		tool_die(o.weights, &st);
 	m = sg_nn_model_fold(raw, &st);
 	if (m == NULL)
-		die("folding", &st);
+		tool_die("folding", &st);
 	score_all(&o, m, &info, &r);
 	printf("Model `%s` version %s (%s, bands", info.name, info.version, o.weights);
 	for (int b = 0; b < info.nbands; b++)
@@ -363,7 +350,7 @@ main(int argc, char **argv)
 	printf(", %g\"/px, %dx%d input, %.1f MFLOP/stamp): %d held-out stamps of the %s "
 		   "population with seed %llu (%.0f s)\n",
 		   info.pixel_scale, sg_nn_model_spec(m)->in_size, sg_nn_model_spec(m)->in_size,
-		   sg_nn_model_flops(m) / 1e6, r.n, o.survey, (unsigned long long) o.seed, now() - t0);
+		   sg_nn_model_flops(m) / 1e6, r.n, o.survey, (unsigned long long) o.seed, tool_now() - t0);
 	all = malloc(r.n * sizeof(bool));
 	for (int i = 0; i < r.n; i++)
 		all[i] = true;
@@ -380,7 +367,7 @@ main(int argc, char **argv)
 		FILE	   *f = fopen(o.scores_out, "w");
 
 		if (f == NULL)
-			die(o.scores_out, NULL);
+			tool_die(o.scores_out, NULL);
 		for (int i = 0; i < r.n; i++)
 			fprintf(f, "%.9g\n", r.score[i]);
 		fclose(f);

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "tool_common.h"
 #include "sglens/alloc.h"
 #include "sglens/dataset.h"
 #include "sglens/metrics.h"
@@ -83,22 +84,6 @@ usage(void)
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
 			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n");
 	exit(2);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static void
-die(const char *what, const sg_status *st)
-{
-	fprintf(stderr, "sglens-train: %s: %s\n", what, st ? st->message : strerror(errno));
-	exit(1);
 }
 
 static void
@@ -236,22 +221,7 @@ build_spec(const options *o, int nbands, sg_nn_spec *spec)
 		p = *end == ',' ? end + 1 : end;
 	}
 	if (!sg_nn_spec_check(spec, &st))
-		die("architecture", &st);
-}
-
-/* Model metadata: classification, name, version, bands, scale, noise norm. */
-static void
-build_info(const options *o, const sg_survey *sv, sg_nn_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->task = SG_NN_TASK_CLASSIFICATION;
-	snprintf(info->name, sizeof(info->name), "%s", o->model);
-	snprintf(info->version, sizeof(info->version), "%s", o->version);
-	info->nbands = sv->nbands;
-	for (int b = 0; b < sv->nbands; b++)
-		snprintf(info->bands[b], sizeof(info->bands[b]), "%s", sv->bands[b].name);
-	info->pixel_scale = sv->pixel_scale;
-	info->norm = SG_NN_NORM_NOISE;
+		tool_die("architecture", &st);
 }
 
 static void
@@ -355,10 +325,10 @@ save_checkpoint(const options *o, sg_nn_model *m, const sg_nn_info *info, const 
 	snprintf(wt, sizeof(wt), "%s.tmp", w);
 	snprintf(stmp, sizeof(stmp), "%s.tmp", s);
 	if (!sg_nn_save_file(m, info, wt, &st))
-		die("checkpoint weights", &st);
+		tool_die("checkpoint weights", &st);
 	f = fopen(stmp, "wb");
 	if (f == NULL)
-		die(stmp, NULL);
+		tool_die(stmp, NULL);
 	ok = put(f, &h, "SGTRAIN1", 8) && put(f, &h, &next_step, 8) && put(f, &h, &a->t, 8) &&
 		put(f, &h, &n, 4);
 	for (int i = 0; ok && i < a->n; i++)
@@ -372,7 +342,7 @@ save_checkpoint(const options *o, sg_nn_model *m, const sg_nn_info *info, const 
 	}
 	ok = ok && fwrite(&h, 8, 1, f) == 1;
 	if (fclose(f) != 0 || !ok || rename(wt, w) != 0 || rename(stmp, s) != 0)
-		die("writing the checkpoint", NULL);
+		tool_die("writing the checkpoint", NULL);
 }
 
 /* Read the optimiser state; returns the next step. */
@@ -391,7 +361,7 @@ load_state(const options *o, adam *a)
 	path_of(s, sizeof(s), o, ".state");
 	f = fopen(s, "rb");
 	if (f == NULL)
-		die(s, NULL);
+		tool_die(s, NULL);
 	ok = get(f, &h, magic, 8) && memcmp(magic, "SGTRAIN1", 8) == 0 && get(f, &h, &next, 8) &&
 		get(f, &h, &a->t, 8) && get(f, &h, &n, 4) && n == (uint32_t) a->n;
 	for (int i = 0; ok && i < a->n; i++)
@@ -441,14 +411,14 @@ evaluate(sg_nn_model *m, const float *x, const float *y, int n, size_t plane, lo
 		int			k = n - i < 64 ? n - i : 64;
 
 		if (!sg_nn_forward(m, x + i * plane, k, false, score + i, &st))
-			die("held-out forward", &st);
+			tool_die("held-out forward", &st);
 	}
 	loss = sg_nn_loss_bce(score, y, n, NULL);
 	for (int i = 0; i < n; i++)
 		label[i] = y[i] > 0.5f;
 	printf("eval step %ld: held-out loss %.4f AUROC %.5f TPR0 %.3f TPR10 %.3f (%.0f s)\n",
 		   step, loss, sg_auroc(score, label, n), sg_tpr_before_fp(score, label, n, 1),
-		   sg_tpr_before_fp(score, label, n, 10), now() - t0);
+		   sg_tpr_before_fp(score, label, n, 10), tool_now() - t0);
 	fflush(stdout);
 	free(score);
 	free(label);
@@ -476,15 +446,17 @@ main(int argc, char **argv)
 			   *hx,
 			   *hy;
 	uint64_t	step = 0;
-	double		t0 = now(),
+	double		t0 = tool_now(),
 				loss_sum = 0;
 	int			loss_n = 0;
 
+	tool_init("sglens-train");
+
 	parse_options(argc, argv, &o);
 	if (!sg_survey_preset(o.survey, &sv, &st) || (o.bands && !sg_survey_select_bands(&sv, o.bands, &st)))
-		die("survey", &st);
+		tool_die("survey", &st);
 	build_spec(&o, sv.nbands, &spec);
-	build_info(&o, &sv, &info);
+	tool_finder_info(o.model, o.version, &sv, &info);
 	train = (sg_dataset_spec)
 	{
 		&sv, info, o.input, o.input + 2 * o.shift, o.seed, 0.5, o.supersampling
@@ -493,7 +465,7 @@ main(int argc, char **argv)
 	held.seed = o.seed + 1;
 	held.stamp_size = o.input;
 	if (o.ckpt_dir && mkdir(o.ckpt_dir, 0777) != 0 && errno != EEXIST)
-		die(o.ckpt_dir, NULL);
+		tool_die(o.ckpt_dir, NULL);
 	if (o.resume)
 	{
 		char		w[1024];
@@ -506,7 +478,7 @@ main(int argc, char **argv)
 	else
 		m = sg_nn_model_new(&spec, o.seed, &st);
 	if (m == NULL)
-		die("model", &st);
+		tool_die("model", &st);
 	params = sg_nn_model_params(m, &nparams);
 	adam_init(&opt, params, nparams);
 	if (o.resume)
@@ -524,8 +496,8 @@ main(int argc, char **argv)
 		   sg_nn_model_flops(m) / 1e6, sg_nn_spec_param_count(&spec), o.batch, o.steps,
 		   (unsigned long long) step);
 	if (!sg_dataset_fill(&held, 0, o.eval_n, NULL, 0, hx, hy, NULL, &st))
-		die("held-out set", &st);
-	printf("held-out set of %d stamps ready (%.1f s)\n", o.eval_n, now() - t0);
+		tool_die("held-out set", &st);
+	printf("held-out set of %d stamps ready (%.1f s)\n", o.eval_n, tool_now() - t0);
 	fflush(stdout);
 	for (; step < (uint64_t) o.steps; step++)
 	{
@@ -534,18 +506,18 @@ main(int argc, char **argv)
 
 		sg_rng_seed(&aug, o.seed, 0x5eed0000ULL + step);
 		if (!sg_dataset_fill(&train, (int64_t) step * o.batch, o.batch, &aug, o.shift, x, y, NULL, &st))
-			die("training batch", &st);
+			tool_die("training batch", &st);
 		if (!sg_nn_forward(m, x, o.batch, true, z, &st))
-			die("forward", &st);
+			tool_die("forward", &st);
 		loss_sum += sg_nn_loss_bce(z, y, o.batch, dz);
 		loss_n++;
 		if (!sg_nn_backward(m, dz, &st))
-			die("backward", &st);
+			tool_die("backward", &st);
 		adam_step(&opt, lr, (float) o.weight_decay);
 		if ((step + 1) % 50 == 0)
 		{
 			printf("step %llu: loss %.4f lr %.2e (%.0f s)\n", (unsigned long long) step + 1,
-				   loss_sum / loss_n, lr, now() - t0);
+				   loss_sum / loss_n, lr, tool_now() - t0);
 			fflush(stdout);
 			loss_sum = 0;
 			loss_n = 0;
@@ -561,8 +533,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (!sg_nn_save_file(m, &info, o.out, &st))
-		die(o.out, &st);
-	printf("wrote %s after %.0f s\n", o.out, now() - t0);
+		tool_die(o.out, &st);
+	printf("wrote %s after %.0f s\n", o.out, tool_now() - t0);
 	sg_nn_model_free(m);
 	return 0;
 }

@@ -7,9 +7,10 @@ TOOLS_DIR = $(BUILD)/tools
 SGLENS_TRAIN = $(TOOLS_DIR)/sglens-train
 SGLENS_EVAL = $(TOOLS_DIR)/sglens-eval
 
-$(TOOLS_DIR)/sglens-%: src/tools/sglens_%.c $(wildcard include/sglens/*.h) $(CORE_LIB)
+$(TOOLS_DIR)/sglens-%: src/tools/sglens_%.c src/tools/tool_common.c src/tools/tool_common.h \
+		$(wildcard include/sglens/*.h) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
+	$(CORE_CC) $(CORE_CFLAGS) $< src/tools/tool_common.c $(CORE_LIB) $(CORE_LIBS) -o $@
 
 tools: $(SGLENS_TRAIN) $(SGLENS_EVAL)
 
