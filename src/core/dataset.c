@@ -11,6 +11,10 @@
 #include "sglens/psf.h"
 #include "sglens/simulate.h"
 
+const char *const sg_lens_param_names[SG_LENS_NPARAMS] = {
+	"theta_E", "e1", "e2", "center_x", "center_y", "gamma1", "gamma2"
+};
+
 uint64_t
 sg_member_seed(uint64_t seed, int64_t id)
 {
@@ -73,6 +77,59 @@ sg_dataset_transform(const float *in, int nbands, int in_side, int out_side,
 					src[(size_t) (v + off + dy) * in_side + u + off + dx];
 			}
 	}
+}
+
+void
+sg_dataset_transform_params(double *p, double scale, int dx, int dy, int flip, int rot)
+{
+	double		x = p[3] - dx * scale,
+				y = p[4] - dy * scale;
+	double		sign2 = (rot & 1) ? -1.0 : 1.0;
+
+	/* the inverse of the pixel map: undo the turns (+90° each), then the flip */
+	for (int k = 0; k < (rot & 3); k++)
+	{
+		double		t = x;
+
+		x = -y;
+		y = t;
+	}
+	if (flip)
+		x = -x;
+	p[3] = x;
+	p[4] = y;
+	p[1] *= sign2;
+	p[2] *= flip ? -sign2 : sign2;
+	p[5] *= sign2;
+	p[6] *= flip ? -sign2 : sign2;
+}
+
+bool
+sg_dataset_scene_params(const sg_scene *scene, double *p)
+{
+	bool		found = false;
+
+	memset(p, 0, SG_LENS_NPARAMS * sizeof(double));
+	for (int i = 0; i < scene->n_mass; i++)
+	{
+		const sg_mass_profile *m = &scene->mass[i];
+
+		if (m->type == SG_MASS_SIE && !found)
+		{
+			p[0] = m->theta_e;
+			p[1] = m->e1;
+			p[2] = m->e2;
+			p[3] = m->center_x;
+			p[4] = m->center_y;
+			found = true;
+		}
+		else if (m->type == SG_MASS_SHEAR)
+		{
+			p[5] += m->gamma1;
+			p[6] += m->gamma2;
+		}
+	}
+	return found;
 }
 
 /*
@@ -140,8 +197,10 @@ fill_meta(const sg_dataset_spec *spec, const sg_scene *scene, sg_sample_kind kin
 	meta->theta_e = 0;
 	meta->source_mag = NAN;
 	meta->arc_snr = NAN;
+	memset(meta->params, 0, sizeof(meta->params));
 	if (!meta->is_lens)
 		return true;
+	sg_dataset_scene_params(scene, meta->params);
 	meta->theta_e = scene->mass[0].theta_e;
 	for (int i = 0; i < scene->n_source; i++)
 		flux += sg_light_total_flux(&scene->source[i], ref);
@@ -185,6 +244,8 @@ fill_one(const sg_dataset_spec *spec, int64_t id, sg_rng *augment, int max_shift
 	sg_simulate_options opt = sg_simulate_defaults();
 	double		half = 0.5 * spec->stamp_size * spec->survey->pixel_scale;
 	int			side = augment ? spec->in_size + 2 * max_shift : spec->in_size;
+	bool		regression = spec->info.task == SG_NN_TASK_REGRESSION;
+	double		params[SG_LENS_NPARAMS];
 	sg_image   *img;
 	bool		ok;
 
@@ -194,6 +255,12 @@ fill_one(const sg_dataset_spec *spec, int64_t id, sg_rng *augment, int max_shift
 	opt.supersampling = spec->supersampling;
 	opt.add_noise = true;
 	opt.seed = sg_member_seed(spec->seed, id);
+	if (regression && (kind != SG_KIND_LENS || !sg_dataset_scene_params(scene, params)))
+	{
+		sg_fail(st, SG_ERR_VALUE, "dataset: member %lld is not a lens; a modeller's data needs lens_fraction 1",
+				(long long) id);
+		return false;
+	}
 	img = sg_simulate(scene, spec->survey, &opt, st);
 	if (img == NULL)
 		return false;
@@ -206,8 +273,14 @@ fill_one(const sg_dataset_spec *spec, int64_t id, sg_rng *augment, int max_shift
 		int			rot = (int) (sg_rng_uniform(augment) * 4);
 
 		sg_dataset_transform(work, spec->info.nbands, side, spec->in_size, dx, dy, flip, rot, x);
+		if (regression)
+			sg_dataset_transform_params(params, spec->survey->pixel_scale, dx, dy, flip, rot);
 	}
-	*y = kind == SG_KIND_LENS ? 1.0f : 0.0f;
+	if (regression)
+		for (int k = 0; k < SG_LENS_NPARAMS; k++)
+			y[k] = (float) params[k];
+	else
+		*y = kind == SG_KIND_LENS ? 1.0f : 0.0f;
 	if (ok && meta)
 		ok = fill_meta(spec, scene, kind, img, meta, st);
 	sg_free(img);
@@ -219,6 +292,7 @@ sg_dataset_fill(const sg_dataset_spec *spec, int64_t first_id, int n, sg_rng *au
 				int max_shift, float *x, float *y, sg_dataset_meta *meta, sg_status *st)
 {
 	size_t		plane;
+	int			labels = spec->info.task == SG_NN_TASK_REGRESSION ? SG_LENS_NPARAMS : 1;
 	sg_scene   *scene;
 	float	   *work = NULL;
 	bool		ok = true;
@@ -239,7 +313,7 @@ sg_dataset_fill(const sg_dataset_spec *spec, int64_t first_id, int n, sg_rng *au
 		ok = false;
 	}
 	for (int i = 0; ok && i < n; i++)
-		ok = fill_one(spec, first_id + i, augment, max_shift, x + i * plane, y + i,
+		ok = fill_one(spec, first_id + i, augment, max_shift, x + i * plane, y + i * labels,
 					  meta ? meta + i : NULL, scene, work, st);
 	sg_free(work);
 	sg_free(scene);

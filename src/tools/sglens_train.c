@@ -1,9 +1,15 @@
 /*
- * sglens_train.c — the command-line trainer of lens-finding models.
+ * sglens_train.c — the command-line trainer of lens finders and modellers.
  *
  *   sglens-train --model NAME --survey LSST --bands g,r,i --input 48
  *                --seed S --steps N --batch B --lr 2e-3 --out FILE
- *                --checkpoint DIR [--resume]
+ *                --checkpoint DIR [--resume] [--task finder|modeller]
+ *
+ * A finder (the default) learns lens / not a lens with the cross-entropy of
+ * one logit on a population with half lenses.  A modeller learns the
+ * SG_LENS_NPARAMS lens parameters (dataset.h) of a population of lenses
+ * only, as a mean and a log-variance each, with the Gaussian negative
+ * log-likelihood; the augmentation moves the targets with the pixels.
  *
  * Every batch is fresh members of the population (seed): step s uses ids
  * s·B .. s·B+B−1, augmented (flips, 90° rotations, shifts of up to --shift
@@ -46,6 +52,7 @@ typedef struct options
 	const char *out;
 	const char *ckpt_dir;
 	const char *stages;
+	bool		modeller;
 	int			input;
 	int			shift;
 	int			stem;
@@ -82,7 +89,8 @@ usage(void)
 			"         --steps N --batch B --lr LR --out FILE --checkpoint DIR [--resume]\n"
 			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
-			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n");
+			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n"
+			"       [--task finder|modeller]\n");
 	exit(2);
 }
 
@@ -98,7 +106,7 @@ parse_options(int argc, char **argv, options *o)
 		{"stages", 1, 0, 'g'}, {"supersampling", 1, 0, 'u'},
 		{"weight-decay", 1, 0, 'w'}, {"warmup", 1, 0, 'W'}, {"eval-every", 1, 0, 'e'},
 		{"eval-n", 1, 0, 'E'}, {"checkpoint-every", 1, 0, 'k'}, {"stop-at", 1, 0, 'T'},
-		{0, 0, 0, 0}
+		{"task", 1, 0, 't'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -182,6 +190,11 @@ parse_options(int argc, char **argv, options *o)
 			case 'T':
 				o->stop_at = atol(optarg);
 				break;
+			case 't':
+				if (strcmp(optarg, "modeller") != 0 && strcmp(optarg, "finder") != 0)
+					usage();
+				o->modeller = strcmp(optarg, "modeller") == 0;
+				break;
 			default:
 				usage();
 		}
@@ -205,7 +218,7 @@ build_spec(const options *o, int nbands, sg_nn_spec *spec)
 	spec->stem_kernel = o->stem_kernel;
 	spec->stem_pool = SG_NN_POOL_MAX;
 	spec->act = SG_NN_ACT_ELU;
-	spec->n_outputs = 1;
+	spec->n_outputs = o->modeller ? 2 * SG_LENS_NPARAMS : 1;
 	while (*p && spec->nstages < SG_NN_MAX_STAGES)
 	{
 		sg_nn_stage *s = &spec->stages[spec->nstages++];
@@ -396,12 +409,69 @@ schedule(const options *o, long step)
 	return (float) (lo + 0.5 * (o->lr - lo) * (1 + cos(M_PI * fmin(t, 1.0))));
 }
 
+/* Compare for qsort: ascending doubles. */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Run a modeller on the held-out set; print the mean negative
+ * log-likelihood, the median relative error of theta_E, and each
+ * parameter's RMS error and mean predicted σ.
+ */
+static void
+evaluate_modeller(sg_nn_model *m, const float *x, const float *y, int n, size_t plane,
+				  long step, double t0)
+{
+	const int	k = SG_LENS_NPARAMS;
+	float	   *out = malloc((size_t) n * 2 * k * sizeof(float));
+	double	   *rel = malloc(n * sizeof(double));
+	double		sq[SG_LENS_NPARAMS] = {0},
+				sig[SG_LENS_NPARAMS] = {0};
+	sg_status	st = {0};
+
+	for (int i = 0; i < n; i += 64)
+	{
+		int			b = n - i < 64 ? n - i : 64;
+
+		if (!sg_nn_forward(m, x + i * plane, b, false, out + (size_t) i * 2 * k, &st))
+			tool_die("held-out forward", &st);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		const float *o = out + (size_t) i * 2 * k;
+
+		for (int j = 0; j < k; j++)
+		{
+			double		r = o[j] - y[i * k + j];
+
+			sq[j] += r * r / n;
+			sig[j] += exp(0.5 * o[k + j]) / n;
+		}
+		rel[i] = fabs(o[0] / y[i * k] - 1);
+	}
+	qsort(rel, n, sizeof(double), cmp_double);
+	printf("eval step %ld: held-out NLL %.4f theta_E median |rel. error| %.4f (%.0f s)\n", step,
+		   sg_nn_loss_gauss_nll(out, y, n, k, NULL), rel[n / 2], tool_now() - t0);
+	for (int j = 0; j < k; j++)
+		printf("  %-9s RMS error %.4f, mean predicted sigma %.4f\n", sg_lens_param_names[j],
+			   sqrt(sq[j]), sig[j]);
+	fflush(stdout);
+	free(out);
+	free(rel);
+}
+
 /* Score the held-out set in batches; print AUROC, TPR0, TPR10. */
 static void
 evaluate(sg_nn_model *m, const float *x, const float *y, int n, size_t plane, long step,
 		 double t0)
 {
-	float	   *score = malloc(n * sizeof(float));
+	float	   *score = calloc(n, sizeof(float));
 	bool	   *label = malloc(n * sizeof(bool));
 	sg_status	st = {0};
 	double		loss;
@@ -448,7 +518,8 @@ main(int argc, char **argv)
 	uint64_t	step = 0;
 	double		t0 = tool_now(),
 				loss_sum = 0;
-	int			loss_n = 0;
+	int			loss_n = 0,
+				labels;
 
 	tool_init("sglens-train");
 
@@ -457,9 +528,12 @@ main(int argc, char **argv)
 		tool_die("survey", &st);
 	build_spec(&o, sv.nbands, &spec);
 	tool_finder_info(o.model, o.version, &sv, &info);
+	if (o.modeller)
+		info.task = SG_NN_TASK_REGRESSION;
+	labels = o.modeller ? SG_LENS_NPARAMS : 1;
 	train = (sg_dataset_spec)
 	{
-		&sv, info, o.input, o.input + 2 * o.shift, o.seed, 0.5, o.supersampling
+		&sv, info, o.input, o.input + 2 * o.shift, o.seed, o.modeller ? 1.0 : 0.5, o.supersampling
 	};
 	held = train;
 	held.seed = o.seed + 1;
@@ -485,11 +559,11 @@ main(int argc, char **argv)
 		step = load_state(&o, &opt);
 	plane = (size_t) sv.nbands * o.input * o.input;
 	x = malloc(o.batch * plane * sizeof(float));
-	y = malloc(o.batch * sizeof(float));
-	z = malloc(o.batch * sizeof(float));
-	dz = malloc(o.batch * sizeof(float));
+	y = malloc((size_t) o.batch * labels * sizeof(float));
+	z = malloc((size_t) o.batch * spec.n_outputs * sizeof(float));
+	dz = malloc((size_t) o.batch * spec.n_outputs * sizeof(float));
 	hx = malloc(o.eval_n * plane * sizeof(float));
-	hy = malloc(o.eval_n * sizeof(float));
+	hy = malloc((size_t) o.eval_n * labels * sizeof(float));
 	printf("sglens-train: model %s, %s %s, input %dx%d, %.1f MFLOP/stamp, %zu floats, "
 		   "batch %d, steps %ld, from step %llu\n",
 		   o.model, sv.name, o.bands ? o.bands : "(all bands)", o.input, o.input,
@@ -509,7 +583,8 @@ main(int argc, char **argv)
 			tool_die("training batch", &st);
 		if (!sg_nn_forward(m, x, o.batch, true, z, &st))
 			tool_die("forward", &st);
-		loss_sum += sg_nn_loss_bce(z, y, o.batch, dz);
+		loss_sum += o.modeller ? sg_nn_loss_gauss_nll(z, y, o.batch, SG_LENS_NPARAMS, dz)
+			: sg_nn_loss_bce(z, y, o.batch, dz);
 		loss_n++;
 		if (!sg_nn_backward(m, dz, &st))
 			tool_die("backward", &st);
@@ -523,7 +598,7 @@ main(int argc, char **argv)
 			loss_n = 0;
 		}
 		if ((step + 1) % o.eval_every == 0 || step + 1 == (uint64_t) o.steps)
-			evaluate(m, hx, hy, o.eval_n, plane, (long) step + 1, t0);
+			(o.modeller ? evaluate_modeller : evaluate) (m, hx, hy, o.eval_n, plane, (long) step + 1, t0);
 		if (o.ckpt_dir && ((step + 1) % o.ckpt_every == 0 || step + 1 == (uint64_t) o.steps))
 			save_checkpoint(&o, m, &info, &opt, step + 1);
 		if (o.stop_at > 0 && step + 1 == (uint64_t) o.stop_at && step + 1 < (uint64_t) o.steps)

@@ -1,7 +1,7 @@
 # src/tools/tools.mk — command-line tools on the core library (the top
 # Makefile includes every src/tools/*.mk).
 #   make tools        build/tools/sglens-train and build/tools/sglens-eval
-#   make models       retrain both shipped models from scratch (deterministic)
+#   make models       retrain the shipped finders and modellers from scratch (deterministic)
 #   make models-eval  evaluate them: models/EVALUATION.md and ROC PNGs
 TOOLS_DIR = $(BUILD)/tools
 SGLENS_TRAIN = $(TOOLS_DIR)/sglens-train
@@ -46,9 +46,33 @@ models-space: $(SGLENS_TRAIN)
 	$(TRAIN_ENV) $(SGLENS_TRAIN) $(SPACE_ARGS) --out $(SPACE_MODEL) \
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/space.log 2>&1
 
-models: models-ground models-space
+# ---- the shipped lens modellers (lens_model's CNN step) ----
+# Trained on lenses only (population seeds 3001 and 4001, held-out
+# monitoring 3002 and 4002), lens light present, same input specs as the
+# finders; evaluated on seeds 9101 and 9102 (bench/lens_model_eval.sh).
+MODELLER_COMMON = --task modeller --batch 32 --lr 2e-3 --warmup 500 --weight-decay 1e-4 \
+	--shift 4 --supersampling 2 --stem 16 --stem-kernel 5 --stages 16:1,32:1d,64:1d,128:1d \
+	--eval-every 1000 --eval-n 1000 --checkpoint-every 250 --version v1
+MODELLER_GROUND_ARGS = --model sglens-modeller-ground --survey LSST --bands g,r,i --input 48 \
+	--seed 3001 --steps 20000 $(MODELLER_COMMON)
+MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
+	--seed 4001 --steps 15000 $(MODELLER_COMMON)
+MODELLER_GROUND = models/sglens-modeller-ground-v1.sgw
+MODELLER_SPACE = models/sglens-modeller-space-v1.sgw
 
-.PHONY: models models-ground models-space
+modellers-ground: $(SGLENS_TRAIN)
+	@mkdir -p $(TRAIN_DIR)
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_GROUND_ARGS) --out $(MODELLER_GROUND) \
+		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-ground.log 2>&1
+
+modellers-space: $(SGLENS_TRAIN)
+	@mkdir -p $(TRAIN_DIR)
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_ARGS) --out $(MODELLER_SPACE) \
+		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space.log 2>&1
+
+models: models-ground models-space modellers-ground modellers-space
+
+.PHONY: models models-ground models-space modellers-ground modellers-space
 
 # ---- evaluation of the shipped models: models/EVALUATION.md ----
 # 10,000 held-out stamps per model (seeds 9001 and 9002); the classic

@@ -8,6 +8,7 @@
 
 #include "sglens/alloc.h"
 #include "sglens/dataset.h"
+#include "sglens/render.h"
 #include "sglens/survey_presets.h"
 #include "unit.h"
 
@@ -114,6 +115,95 @@ test_transform(void)
 	sg_dataset_transform(in, 2, S, O, 1, -1, 0, 0, c);
 	CHECK(c[0] == in[(1 - 1) * S + 1 + 1]);
 	CHECK(c[O * O + O + 1] == in[S * S + (2 - 1) * S + 2 + 1]);
+}
+
+/* Move a light profile's centre and ellipticity as the lens parameters move. */
+static void
+transform_light(sg_light_profile *l, double scale, int dx, int dy, int flip, int rot)
+{
+	double		p[SG_LENS_NPARAMS] = {1, l->e1, l->e2, l->center_x, l->center_y, 0, 0};
+
+	sg_dataset_transform_params(p, scale, dx, dy, flip, rot);
+	l->e1 = p[1];
+	l->e2 = p[2];
+	l->center_x = p[3];
+	l->center_y = p[4];
+}
+
+/*
+ * Transforming the pixels of a rendered lens and rendering the lens with
+ * transformed parameters give the same image, for all 8 symmetries and
+ * shifts: the augmentation moves the regression targets correctly.
+ */
+static void
+test_transform_params(void)
+{
+	enum
+	{
+		S = 40, O = 32
+	};
+	const double scale = 0.2;
+	sg_scene   *sc = calloc(1, sizeof(sg_scene)),
+			   *tc = calloc(1, sizeof(sg_scene));
+	sg_status	st = {0};
+	sg_image   *a = sg_image_new(S, S, 1, scale, &st),
+			   *b = sg_image_new(O, O, 1, scale, &st);
+	float	   *t = malloc(O * O * sizeof(float));
+	double		p[SG_LENS_NPARAMS],
+				q[SG_LENS_NPARAMS];
+
+	sc->n_mass = 2;
+	sc->mass[0] = (sg_mass_profile) {.type = SG_MASS_SIE, .theta_e = 1.1, .e1 = 0.15, .e2 = -0.08,
+	.center_x = 0.13, .center_y = -0.21};
+	sc->mass[1] = (sg_mass_profile) {.type = SG_MASS_SHEAR, .gamma1 = 0.06, .gamma2 = 0.03};
+	sc->n_source = 1;
+	sc->source[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .amp = {5}, .r_sersic = 0.3,
+	.n_sersic = 1, .e1 = 0.2, .e2 = 0.1, .center_x = 0.25, .center_y = 0.1};
+	sc->n_lens_light = 1;
+	sc->lens_light[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .amp = {3}, .r_sersic = 0.8,
+	.n_sersic = 2, .e1 = -0.1, .e2 = 0.12, .center_x = 0.13, .center_y = -0.21};
+	CHECK(sg_render(sc, a, 2, &st));
+	CHECK(sg_dataset_scene_params(sc, p));
+	CHECK(p[0] == 1.1 && p[2] == -0.08 && p[5] == 0.06 && p[6] == 0.03);
+	for (int k = 0; k < 8 * 3; k++)
+	{
+		int			flip = k & 1,
+					rot = (k >> 1) & 3,
+					dx = k / 8 - 1,
+					dy = 2 - 2 * (k / 8);
+		double		diff = 0,
+					peak = 0;
+
+		memcpy(q, p, sizeof(p));
+		sg_dataset_transform_params(q, scale, dx, dy, flip, rot);
+		*tc = *sc;
+		tc->mass[0].e1 = q[1];
+		tc->mass[0].e2 = q[2];
+		tc->mass[0].center_x = q[3];
+		tc->mass[0].center_y = q[4];
+		tc->mass[1].gamma1 = q[5];
+		tc->mass[1].gamma2 = q[6];
+		/* the shear's own origin moves with the pixels too */
+		memset(q, 0, sizeof(q));
+		sg_dataset_transform_params(q, scale, dx, dy, flip, rot);
+		tc->mass[1].center_x = q[3];
+		tc->mass[1].center_y = q[4];
+		transform_light(&tc->source[0], scale, dx, dy, flip, rot);
+		transform_light(&tc->lens_light[0], scale, dx, dy, flip, rot);
+		CHECK(sg_render(tc, b, 2, &st));
+		sg_dataset_transform(sg_image_band_pixels(a, 0), 1, S, O, dx, dy, flip, rot, t);
+		for (int i = 0; i < O * O; i++)
+		{
+			diff = fmax(diff, fabs(t[i] - sg_image_band_pixels(b, 0)[i]));
+			peak = fmax(peak, fabs(t[i]));
+		}
+		CHECK(diff < 1e-5 * peak);
+	}
+	free(t);
+	sg_free(a);
+	sg_free(b);
+	free(sc);
+	free(tc);
 }
 
 static void
@@ -273,6 +363,7 @@ main(void)
 	test_presets();
 	test_member_seed();
 	test_transform();
+	test_transform_params();
 	test_fill("LSST", "g,r,i", 32, 40);
 	test_fill("Euclid", "VIS", 48, 52);
 	test_train_smoke();
