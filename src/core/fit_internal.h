@@ -1,0 +1,147 @@
+/*
+ * fit_internal.h — what the fitting files share: the Levenberg–Marquardt
+ * solver (fit_lm.c) and the forward model of a stamp (fit_model.c).
+ */
+#ifndef SGLENS_FIT_INTERNAL_H
+#define SGLENS_FIT_INTERNAL_H
+
+#include "sglens/fit.h"
+
+/* ---- Levenberg–Marquardt (fit_lm.c) ---- */
+
+/* Residuals r[0..nr) at parameters p; false (with st set) stops the solver. */
+typedef bool (*lm_residual_fn) (void *ctx, const double *p, double *r, sg_status *st);
+
+/* Move p back into the allowed region, in place. */
+typedef void (*lm_project_fn) (void *ctx, double *p);
+
+typedef struct lm_problem
+{
+	int			np;				/* parameters */
+	int			nr;				/* residuals */
+	lm_residual_fn residual;
+	lm_project_fn project;		/* may be NULL */
+	void	   *ctx;
+	const double *step;			/* finite-difference step per parameter */
+	int			max_iterations;
+	double		deadline;		/* sg_fit_clock() time to stop at; 0 = none */
+} lm_problem;
+
+typedef struct lm_outcome
+{
+	double		chi2;			/* Σ r² at the returned p */
+	int			iterations;
+	int			evaluations;
+	bool		converged;		/* a stationary point, not the budget, ended it */
+	bool		budget;			/* stopped by the iteration or time budget */
+	double	   *cov;			/* np × np (JᵀJ)⁻¹ at p, or NULL; sg_free it */
+} lm_outcome;
+
+/*
+ * Minimise Σ r(p)² from p (updated in place); with want_cov, out->cov gets
+ * the covariance (NULL when JᵀJ is singular).
+ */
+bool		lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out,
+					 sg_status *st);
+
+/* Monotonic seconds. */
+double		sg_fit_clock(void);
+
+/* ---- the forward model (fit_model.c) ---- */
+
+typedef enum fit_stage
+{
+	FIT_LENS_LIGHT,				/* lens light only: params 3, 4, 13..16 free */
+	FIT_FULL					/* every parameter free */
+} fit_stage;
+
+typedef struct fit_model
+{
+	const sg_image *img;
+	int			nx,
+				ny,
+				nb;
+	size_t		npix;			/* nx × ny */
+	sg_psf		psf[SG_MAX_BANDS];
+	float	   *inv_sigma;		/* nb × npix: 1/σ, 0 where masked */
+	float	   *clip;			/* npix: 1, or 0 where the lens-light stage clips */
+	sg_image   *source_shape;	/* nb bands: unit-amplitude source, PSF-convolved */
+	sg_image   *light_shape;	/* nb bands: unit-amplitude lens light, PSF-convolved */
+	bool		light_valid;	/* light_shape is that of params' lens light */
+	sg_image   *one;			/* one band: a component before convolution */
+	sg_scene   *scene;			/* work scene */
+	int			supersampling;
+	fit_stage	stage;
+	double		params[SG_FIT_NPARAMS];	/* the full vector; a stage varies a subset */
+	double		source_amp[SG_MAX_BANDS];
+	double		light_amp[SG_MAX_BANDS];
+	bool		has_prior;
+	double		prior_mean[SG_LENS_NPARAMS];
+	double		prior_sigma[SG_LENS_NPARAMS];
+	sg_fit_should_stop should_stop;
+	void	   *stop_ctx;
+	double		half_width;		/* arcsec, half the smaller stamp side */
+} fit_model;
+
+/* Set up the model of img: PSFs, weights, work images; false on bad input. */
+bool		fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *opt,
+						   sg_status *st);
+
+/* Release what fit_model_init allocated. */
+void		fit_model_free(fit_model *fm);
+
+/* Indices of the parameters a stage varies; returns their count. */
+int			fit_stage_params(fit_stage stage, int *idx);
+
+/* Residual count of a stage (pixels of all bands, plus prior rows). */
+int			fit_stage_residuals(const fit_model *fm, fit_stage stage);
+
+/*
+ * Render the shapes for the full parameter vector p, solve the amplitudes,
+ * and write the weighted residuals (data − model)/σ of every band (0 where
+ * masked or clipped), then the prior rows when the stage is FIT_FULL.
+ */
+bool		fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st);
+
+/* Keep the full parameter vector inside the allowed region. */
+void		fit_model_project(const fit_model *fm, double *p);
+
+/* The finite-difference step of each parameter at p. */
+void		fit_model_steps(const double *p, double *h);
+
+/* S/N of the fitted source light: sqrt(Σ (amp · shape / σ)²) over unmasked pixels. */
+double		fit_model_source_snr(const fit_model *fm);
+
+/* The PSF of band b of img: the PSF image's band of that name (or its only band), else a Gaussian. */
+bool		fit_band_psf(const sg_image *img, const sg_image *psf_img, int b, sg_psf *psf,
+						 sg_status *st);
+
+/* The scene of a full parameter vector with the given amplitudes. */
+void		fit_params_scene(const double *p, int nb, const double *source_amp,
+							 const double *light_amp, sg_scene *scene);
+
+/* ---- stages and starting points (fit_lens.c, fit_start.c) ---- */
+
+/*
+ * Run Levenberg–Marquardt on the parameters a stage varies, from and into
+ * the full vector p; out->cov (when wanted) is over those parameters.
+ */
+bool		fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations,
+						  double deadline, bool want_cov, lm_outcome *out, sg_status *st);
+
+/*
+ * Fit the lens light alone (p[3..4], p[13..16]) from its moments, clipping
+ * positive outliers (arcs) in rounds; leaves fm->clip 0 on clipped pixels.
+ */
+bool		fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out,
+						   sg_status *st);
+
+/*
+ * The source's starting centre and size (p[7..12]) from the clipped arc
+ * pixels traced back through the mass of p; with scan_theta_e, first choose
+ * θ_E (and keep p's centre and ellipticity) where the arc pixels trace back
+ * most compactly.  Returns the number of arc pixels (0: no lensed light).
+ */
+int			fit_source_start(fit_model *fm, double *p, bool scan_theta_e);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * fit_lens.c — the lens fit (sg_fit_lens), lens-light subtraction and the
+ * rendering of fitted models: stages of Levenberg–Marquardt over subsets of
+ * the parameters, the convergence verdict and the errors.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fit_internal.h"
+#include "sglens/alloc.h"
+
+/* A fit only counts as converged above this source S/N and below this χ²/dof. */
+#define MIN_SOURCE_SNR 8.0
+#define MAX_CHI2_REDUCED 5.0
+
+typedef struct stage_ctx
+{
+	fit_model  *fm;
+	int			idx[SG_FIT_NPARAMS];
+	int			n;
+	double		full[SG_FIT_NPARAMS];
+} stage_ctx;
+
+/* The full vector with a stage's parameters q put in. */
+static void
+expand(const stage_ctx *c, const double *q, double *full)
+{
+	memcpy(full, c->full, sizeof(c->full));
+	for (int i = 0; i < c->n; i++)
+		full[c->idx[i]] = q[i];
+}
+
+static bool
+stage_residual(void *ctx, const double *q, double *r, sg_status *st)
+{
+	stage_ctx  *c = ctx;
+	double		full[SG_FIT_NPARAMS];
+
+	expand(c, q, full);
+	return fit_model_residuals(c->fm, full, r, st);
+}
+
+static void
+stage_project(void *ctx, double *q)
+{
+	stage_ctx  *c = ctx;
+	double		full[SG_FIT_NPARAMS];
+
+	expand(c, q, full);
+	fit_model_project(c->fm, full);
+	for (int i = 0; i < c->n; i++)
+		q[i] = full[c->idx[i]];
+}
+
+bool
+fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, double deadline,
+			  bool want_cov, lm_outcome *out, sg_status *st)
+{
+	stage_ctx	c;
+	double		q[SG_FIT_NPARAMS],
+				h_full[SG_FIT_NPARAMS],
+				h[SG_FIT_NPARAMS];
+	lm_problem	pb;
+	int			evaluations = out->evaluations;
+	bool		ok;
+
+	c.fm = fm;
+	c.n = fit_stage_params(stage, c.idx);
+	memcpy(c.full, p, sizeof(c.full));
+	fm->stage = stage;
+	fit_model_steps(p, h_full);
+	for (int i = 0; i < c.n; i++)
+	{
+		q[i] = p[c.idx[i]];
+		h[i] = h_full[c.idx[i]];
+	}
+	pb = (lm_problem)
+	{
+		.np = c.n,.nr = fit_stage_residuals(fm, stage),.residual = stage_residual,
+			.project = stage_project,.ctx = &c,.step = h,.max_iterations = max_iterations,
+			.deadline = deadline
+	};
+	ok = lm_solve(&pb, q, want_cov, out, st);
+	out->evaluations += evaluations;
+	expand(&c, q, p);
+	return ok;
+}
+
+/* Errors (square roots of the covariance's diagonal) of the full vector. */
+static void
+set_errors(const lm_outcome *out, sg_fit_result *res)
+{
+	for (int j = 0; j < SG_FIT_NPARAMS; j++)
+		res->errors[j] = out->cov && out->cov[j * SG_FIT_NPARAMS + j] >= 0
+			? sqrt(out->cov[j * SG_FIT_NPARAMS + j]) : NAN;
+}
+
+/* Σ of squared pixel residuals at the current model (without prior rows). */
+static double
+pixel_chi2(const double *r, size_t n)
+{
+	double		sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += r[i] * r[i];
+	return sum;
+}
+
+/* Unmasked pixels of all bands. */
+static int
+unmasked(const fit_model *fm)
+{
+	int			n = 0;
+
+	for (size_t i = 0; i < fm->npix * fm->nb; i++)
+		n += fm->inv_sigma[i] > 0;
+	return n;
+}
+
+/* Decide whether the fit converged; say why not in res->note. */
+static void
+verdict(const fit_model *fm, const lm_outcome *out, sg_fit_result *res)
+{
+	const char *why = NULL;
+
+	if (!out->converged)
+		why = out->budget ? "the iteration or time budget ran out" : "the optimiser stopped";
+	else if (out->cov == NULL)
+		why = "the parameters are degenerate (singular covariance)";
+	else if (!(res->arc_snr >= MIN_SOURCE_SNR))
+		why = "no significant lensed light in the model";
+	else if (!(res->chi2_reduced <= MAX_CHI2_REDUCED))
+		why = "the model does not describe the stamp (reduced chi2 too large)";
+	else if (res->params[0] <= 0.05 * 1.001 || res->params[0] >= fm->half_width * 0.999)
+		why = "theta_E ran to a bound";
+	res->converged = why == NULL;
+	snprintf(res->note, sizeof(res->note), "%s", why ? why : "");
+}
+
+static void
+result_init(sg_fit_result *res, int nb)
+{
+	memset(res, 0, sizeof(*res));
+	res->nbands = nb;
+	for (int j = 0; j < SG_FIT_NPARAMS; j++)
+		res->errors[j] = NAN;
+	res->chi2 = res->chi2_reduced = res->arc_snr = NAN;
+}
+
+bool
+sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, sg_status *st)
+{
+	fit_model	fm;
+	lm_outcome	out = {0};
+	double		p[SG_FIT_NPARAMS] = {0},
+				t0 = sg_fit_clock(),
+				deadline = opt->time_budget > 0 ? t0 + opt->time_budget : 0;
+	double	   *r = NULL;
+	bool		ok;
+	int			arcs;
+
+	result_init(res, img->nbands);
+	ok = fit_model_init(&fm, img, opt, st);
+	if (ok && opt->has_start)
+		for (int k = 0; k < SG_LENS_NPARAMS; k++)
+			if (!isfinite(opt->start[k]))
+			{
+				sg_fail(st, SG_ERR_VALUE, "the start of %s is not finite", sg_lens_param_names[k]);
+				ok = false;
+			}
+	/* the lens light alone, with the arcs clipped */
+	if (ok)
+		ok = fit_lens_light(&fm, p, deadline, &out, st);
+	if (!ok)
+		goto done;
+	/* the mass: the given start, else the light's centre and shape */
+	if (opt->has_start)
+		memcpy(p, opt->start, SG_LENS_NPARAMS * sizeof(double));
+	else
+	{
+		p[1] = p[15];
+		p[2] = p[16];
+		p[5] = p[6] = 0;
+		p[0] = 1.0;
+	}
+	fit_model_project(&fm, p);
+	arcs = fit_source_start(&fm, p, !opt->has_start);
+	memcpy(res->params, p, sizeof(p));
+	res->evaluations = out.evaluations;
+	if (arcs == 0)
+	{
+		snprintf(res->note, sizeof(res->note), "no lensed light found around the lens galaxy");
+		goto done;
+	}
+	/* everything at once, from there */
+	for (size_t i = 0; i < fm.npix; i++)
+		fm.clip[i] = 1;
+	out.evaluations = res->evaluations;
+	ok = fit_run_stage(&fm, FIT_FULL, p, opt->max_iterations, deadline, true, &out, st);
+	if (!ok)
+		goto done;
+	r = sg_malloc(fit_stage_residuals(&fm, FIT_FULL) * sizeof(double));
+	if (r == NULL || !(ok = fit_model_residuals(&fm, p, r, st)))
+	{
+		if (r == NULL)
+			sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
+		ok = false;
+		goto done;
+	}
+	memcpy(res->params, p, sizeof(p));
+	set_errors(&out, res);
+	memcpy(res->source_amp, fm.source_amp, sizeof(res->source_amp));
+	memcpy(res->lens_light_amp, fm.light_amp, sizeof(res->lens_light_amp));
+	res->chi2 = pixel_chi2(r, fm.npix * fm.nb);
+	res->dof = unmasked(&fm) - SG_FIT_NPARAMS - 2 * fm.nb;
+	res->chi2_reduced = res->dof > 0 ? res->chi2 / res->dof : NAN;
+	res->arc_snr = fit_model_source_snr(&fm);
+	res->iterations = out.iterations;
+	res->evaluations = out.evaluations;
+	verdict(&fm, &out, res);
+done:
+	res->seconds = sg_fit_clock() - t0;
+	sg_free(out.cov);
+	sg_free(r);
+	fit_model_free(&fm);
+	return ok;
+}
+
+sg_image *
+sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res,
+					   sg_status *st)
+{
+	fit_model	fm;
+	lm_outcome	out = {0};
+	double		p[SG_FIT_NPARAMS] = {0},
+				t0 = sg_fit_clock();
+	sg_image   *sub = NULL;
+
+	if (res)
+		result_init(res, img->nbands);
+	if (fit_model_init(&fm, img, opt, st) &&
+		fit_lens_light(&fm, p, opt->time_budget > 0 ? t0 + opt->time_budget : 0, &out, st))
+		sub = sg_image_copy(img, st);
+	for (int b = 0; sub && b < fm.nb; b++)
+	{
+		float	   *d = sg_image_band_pixels(sub, b);
+		const float *l = sg_image_band_pixels(fm.light_shape, b);
+
+		for (size_t i = 0; i < fm.npix; i++)
+			d[i] -= (float) (fm.light_amp[b] * l[i]);
+	}
+	if (sub && res)
+	{
+		memcpy(res->params, p, sizeof(p));
+		memcpy(res->lens_light_amp, fm.light_amp, sizeof(res->lens_light_amp));
+		res->iterations = out.iterations;
+		res->evaluations = out.evaluations;
+		res->converged = out.converged;
+		res->seconds = sg_fit_clock() - t0;
+	}
+	fit_model_free(&fm);
+	return sub;
+}
+
+void
+sg_fit_scene(const sg_fit_result *res, sg_scene *scene)
+{
+	fit_params_scene(res->params, res->nbands, res->source_amp, res->lens_light_amp, scene);
+}
+
+sg_image *
+sg_fit_render(const sg_image *img, const sg_scene *scene, const sg_fit_options *opt,
+			  sg_status *st)
+{
+	sg_image   *model = sg_image_new(img->nx, img->ny, img->nbands, img->pixel_scale, st);
+
+	if (model == NULL)
+		return NULL;
+	memcpy(model->bands, img->bands, img->nbands * sizeof(sg_band));
+	model->flags = img->flags;
+	model->ra = img->ra;
+	model->dec = img->dec;
+	if (!sg_render(scene, model, opt->supersampling, st))
+		goto fail;
+	for (int b = 0; b < img->nbands; b++)
+	{
+		sg_psf		psf;
+
+		if (!fit_band_psf(img, opt->psf_image, b, &psf, st) || !sg_psf_convolve(&psf, model, b, st))
+			goto fail;
+	}
+	return model;
+fail:
+	sg_free(model);
+	return NULL;
+}

@@ -1,0 +1,254 @@
+/*
+ * test_fit.c — lens modelling by likelihood fitting (fit.h): recovery of
+ * known lenses from simulated stamps, from a start and from the automatic
+ * start, the prior, error calibration over noise realisations, lens-light
+ * subtraction, and the clear failures (no PSF, no arcs, pure noise).
+ */
+#include <stdlib.h>
+
+#include "sglens/alloc.h"
+#include "sglens/fit.h"
+#include "sglens/simulate.h"
+#include "sglens/survey_presets.h"
+#include "unit.h"
+
+static const double truth[SG_LENS_NPARAMS] = {1.2, 0.12, -0.06, 0.05, -0.03, 0.03, -0.02};
+
+/* A lens scene with the lens parameters above, in survey sv's bands (source magnitude m_src). */
+static void
+make_scene(const sg_survey *sv, double m_src, double m_light, sg_scene *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->n_mass = 2;
+	sc->mass[0] = (sg_mass_profile) {.type = SG_MASS_SIE, .theta_e = truth[0], .e1 = truth[1],
+	.e2 = truth[2], .center_x = truth[3], .center_y = truth[4]};
+	sc->mass[1] = (sg_mass_profile) {.type = SG_MASS_SHEAR, .gamma1 = truth[5], .gamma2 = truth[6]};
+	sc->n_source = 1;
+	sc->source[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .r_sersic = 0.25,
+	.n_sersic = 1, .e1 = 0.1, .e2 = 0.15, .center_x = 0.12, .center_y = 0.08};
+	sc->n_lens_light = 1;
+	sc->lens_light[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .r_sersic = 1.0,
+	.n_sersic = 4, .e1 = 0.1, .e2 = -0.05, .center_x = truth[3], .center_y = truth[4]};
+	for (int b = 0; b < sv->nbands; b++)
+	{
+		double		zp = sv->bands[b].zeropoint;
+
+		sc->source[0].amp[b] = sg_light_amp_for_flux(&sc->source[0], pow(10, -0.4 * (m_src - zp)));
+		sc->lens_light[0].amp[b] = sg_light_amp_for_flux(&sc->lens_light[0], pow(10, -0.4 * (m_light - zp)));
+	}
+	if (m_src > 90)
+		sc->n_source = 0;
+}
+
+/* A noisy 48×48 LSST g,r,i stamp of the scene (noise seed). */
+static sg_image *
+make_stamp(const sg_scene *sc, const sg_survey *sv, uint64_t seed)
+{
+	sg_simulate_options o = sg_simulate_defaults();
+	sg_status	st = {0};
+	sg_image   *img;
+
+	o.size = 48;
+	o.seed = seed;
+	img = sg_simulate(sc, sv, &o, &st);
+	CHECK(img != NULL);
+	return img;
+}
+
+static void
+lsst(sg_survey *sv)
+{
+	sg_status	st = {0};
+
+	CHECK(sg_survey_preset("LSST", sv, &st));
+	CHECK(sg_survey_select_bands(sv, "g,r,i", &st));
+}
+
+/* From a start near the truth, and from the automatic start: θ_E to 1%. */
+static void
+test_recovery(void)
+{
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_image   *img;
+	sg_fit_options o = sg_fit_defaults();
+	sg_fit_result res;
+	sg_status	st = {0};
+
+	lsst(&sv);
+	make_scene(&sv, 21.5, 19.5, sc);
+	img = make_stamp(sc, &sv, 7);
+	o.has_start = true;
+	memcpy(o.start, truth, sizeof(truth));
+	o.start[0] *= 1.1;
+	o.start[1] -= 0.05;
+	o.start[3] += 0.1;
+	o.start[5] += 0.03;
+	CHECK(sg_fit_lens(img, &o, &res, &st));
+	printf("fit from a start: theta_E %.4f ± %.4f (truth %.2f), e1 %.3f ± %.3f, chi2/dof %.3f, "
+		   "%d iterations, %d evaluations, %.3f s, source S/N %.0f %s\n",
+		   res.params[0], res.errors[0], truth[0], res.params[1], res.errors[1], res.chi2_reduced,
+		   res.iterations, res.evaluations, res.seconds, res.arc_snr, res.note);
+	CHECK(res.converged);
+	CHECK(fabs(res.params[0] / truth[0] - 1) < 0.01);
+	CHECK(fabs(res.params[0] - truth[0]) < 5 * res.errors[0]);
+	CHECK(res.chi2_reduced > 0.8 && res.chi2_reduced < 1.2);
+	for (int k = 1; k < SG_LENS_NPARAMS; k++)
+		CHECK(fabs(res.params[k] - truth[k]) < 0.03);
+	o.has_start = false;
+	CHECK(sg_fit_lens(img, &o, &res, &st));
+	printf("fit from the automatic start: theta_E %.4f ± %.4f, chi2/dof %.3f, %d iterations, %.3f s %s\n",
+		   res.params[0], res.errors[0], res.chi2_reduced, res.iterations, res.seconds, res.note);
+	CHECK(res.converged);
+	CHECK(fabs(res.params[0] / truth[0] - 1) < 0.01);
+	sg_free(img);
+	free(sc);
+}
+
+/* A tight prior pulls the answer to it; a loose one does not. */
+static void
+test_prior(void)
+{
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_image   *img;
+	sg_fit_options o = sg_fit_defaults();
+	sg_fit_result loose,
+				tight;
+	sg_status	st = {0};
+
+	lsst(&sv);
+	make_scene(&sv, 22.5, 19.5, sc);
+	img = make_stamp(sc, &sv, 8);
+	o.has_start = o.has_prior = true;
+	memcpy(o.start, truth, sizeof(truth));
+	memcpy(o.prior_mean, truth, sizeof(truth));
+	o.prior_mean[0] = 1.3;
+	for (int k = 0; k < SG_LENS_NPARAMS; k++)
+		o.prior_sigma[k] = 1.0;
+	CHECK(sg_fit_lens(img, &o, &loose, &st));
+	o.prior_sigma[0] = 1e-5;
+	CHECK(sg_fit_lens(img, &o, &tight, &st));
+	CHECK(fabs(loose.params[0] - truth[0]) < 0.02);
+	CHECK(fabs(tight.params[0] - 1.3) < 1e-3);
+	CHECK(tight.errors[0] < 1.1e-5);
+	o.prior_sigma[0] = 0;
+	CHECK(!sg_fit_lens(img, &o, &tight, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "prior of theta_E");
+	sg_free(img);
+	free(sc);
+}
+
+/* Over noise realisations the quoted 1σ errors describe the scatter. */
+static void
+test_error_calibration(void)
+{
+	enum
+	{
+		N = 12
+	};
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_fit_options o = sg_fit_defaults();
+	double		pull2 = 0;
+	int			inside = 0;
+
+	lsst(&sv);
+	make_scene(&sv, 22.5, 19.5, sc);
+	o.has_start = true;
+	memcpy(o.start, truth, sizeof(truth));
+	for (int i = 0; i < N; i++)
+	{
+		sg_image   *img = make_stamp(sc, &sv, 100 + i);
+		sg_fit_result res;
+		sg_status	st = {0};
+		double		pull;
+
+		CHECK(sg_fit_lens(img, &o, &res, &st) && res.converged);
+		pull = (res.params[0] - truth[0]) / res.errors[0];
+		pull2 += pull * pull / N;
+		inside += fabs(pull) < 1;
+		sg_free(img);
+	}
+	printf("theta_E pulls over %d noise realisations: rms %.2f, %d within 1 sigma\n", N,
+		   sqrt(pull2), inside);
+	CHECK(sqrt(pull2) > 0.5 && sqrt(pull2) < 1.6);
+	free(sc);
+}
+
+/* Lens light only: subtracting the fitted light leaves noise; the fit finds no arcs. */
+static void
+test_lens_light(void)
+{
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_image   *img,
+			   *sub;
+	sg_fit_options o = sg_fit_defaults();
+	sg_fit_result res;
+	sg_status	st = {0};
+	double		chi2 = 0;
+	size_t		n = 0;
+
+	lsst(&sv);
+	make_scene(&sv, 99, 19.0, sc);
+	img = make_stamp(sc, &sv, 9);
+	sub = sg_subtract_lens_light(img, &o, &res, &st);
+	CHECK(sub != NULL);
+	if (sub)
+		for (int b = 0; b < sub->nbands; b++)
+			for (size_t i = 0; i < (size_t) sub->nx * sub->ny; i++)
+			{
+				double		z = sg_image_band_pixels(sub, b)[i] / sub->bands[b].noise_sigma;
+
+				chi2 += z * z;
+				n++;
+			}
+	printf("lens light subtracted: residual chi2/pixel %.3f, R_sersic %.3f (truth 1.0), n %.2f (truth 4)\n",
+		   chi2 / n, res.params[13], res.params[14]);
+	CHECK(chi2 / n > 0.9 && chi2 / n < 1.15);
+	CHECK(fabs(res.params[13] - 1.0) < 0.1 && fabs(res.params[14] - 4) < 0.4);
+	CHECK(fabs(res.params[3] - truth[3]) < 0.02);
+	CHECK(sg_fit_lens(img, &o, &res, &st));
+	CHECK(!res.converged);
+	printf("no arcs: %s\n", res.note);
+	CHECK(strstr(res.note, "lensed light") != NULL);
+	sg_free(sub);
+	sg_free(img);
+	free(sc);
+}
+
+/* Pure noise, and a stamp without PSF information. */
+static void
+test_bad_input(void)
+{
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_image   *img;
+	sg_fit_options o = sg_fit_defaults();
+	sg_fit_result res;
+	sg_status	st = {0};
+
+	lsst(&sv);
+	memset(sc, 0, sizeof(*sc));
+	img = make_stamp(sc, &sv, 10);
+	CHECK(sg_fit_lens(img, &o, &res, &st));
+	CHECK(!res.converged);
+	printf("pure noise: %s\n", res.note);
+	img->bands[1].psf_fwhm = NAN;
+	CHECK(!sg_fit_lens(img, &o, &res, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "band \"r\" has no PSF");
+	sg_free(img);
+	free(sc);
+}
+
+int
+main(void)
+{
+	test_recovery();
+	test_prior();
+	test_error_calibration();
+	test_lens_light();
+	test_bad_input();
+	return UNIT_REPORT("test_fit");
+}
