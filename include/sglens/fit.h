@@ -41,7 +41,8 @@ typedef bool (*sg_fit_should_stop) (void *ctx);
 typedef struct sg_fit_options
 {
 	int			supersampling;	/* 1..8 (default 2) */
-	int			max_iterations; /* Levenberg–Marquardt iterations (default 100) */
+	int			max_iterations; /* Levenberg–Marquardt iterations over all
+								 * stages (default 400) */
 	double		time_budget;	/* seconds; 0 = none */
 	const sg_image *psf_image;	/* pixelised PSF (one band for all, or bands
 								 * by name) at the stamp's scale; NULL = a
@@ -75,7 +76,7 @@ typedef struct sg_fit_result
 	char		note[128];		/* why not converged ("" when converged) */
 } sg_fit_result;
 
-/* Options with defaults (supersampling 2, 100 iterations, no budget, no start, no prior). */
+/* Options with defaults (supersampling 2, 400 iterations, no time budget, no start, no prior). */
 sg_fit_options sg_fit_defaults(void);
 
 /*

@@ -42,22 +42,28 @@ CREATE TRIGGER sglens_model_immutable BEFORE UPDATE ON sglens_model
 	FOR EACH ROW EXECUTE FUNCTION sglens_model_immutable();
 
 CREATE FUNCTION sg_model_header(weights bytea, OUT name text, OUT version text, OUT kind text,
-	OUT bands text[], OUT input_size integer, OUT pixel_scale float8)
+	OUT bands text[], OUT input_size integer, OUT pixel_scale float8, OUT task text)
 	AS 'MODULE_PATHNAME', 'sglens_model_header' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sg_model_header(bytea) IS
-	'name, version, kind and input spec of a model file, after checking the whole file';
+	'name, version, kind, input spec and task (finder or modeller) of a model file, after checking the whole file';
 
 CREATE FUNCTION sg_shipped_model(file text) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'sglens_shipped_model' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sg_shipped_model(text) IS 'the bytes of a model file installed with the extension';
 
-CREATE FUNCTION sg_register_model(weights bytea, task text DEFAULT 'finder',
+CREATE FUNCTION sg_register_model(weights bytea, task text DEFAULT NULL,
 	make_default boolean DEFAULT false, metrics jsonb DEFAULT NULL, shipped boolean DEFAULT false)
 	RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	h record;
 BEGIN
 	h := sg_model_header(weights);
+	IF task IS NULL THEN
+		task := h.task;
+	ELSIF task IS DISTINCT FROM h.task THEN
+		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+			MESSAGE = format('model %s version %s is a %s, not a %s', h.name, h.version, h.task, task);
+	END IF;
 	IF EXISTS (SELECT 1 FROM sglens_model m WHERE m.name = h.name AND m.version = h.version) THEN
 		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
 			MESSAGE = format('model %s version %s is already registered', h.name, h.version),
@@ -75,7 +81,7 @@ BEGIN
 	RETURN h.name || ' ' || h.version;
 END $$;
 COMMENT ON FUNCTION sg_register_model(bytea, text, boolean, jsonb, boolean) IS
-	'register a model file (sglens weights or classic baseline); optionally make it the default for its bands and pixel scale';
+	'register a model file (sglens weights or classic baseline) as a finder or modeller (by default what the file says); optionally make it the default for its task, bands and pixel scale';
 
 CREATE FUNCTION lens_score(img sgimage, model text DEFAULT NULL) RETURNS float4
 	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C STABLE PARALLEL SAFE;

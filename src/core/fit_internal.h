@@ -51,6 +51,7 @@ double		sg_fit_clock(void);
 
 typedef enum fit_stage
 {
+	FIT_LENS_LIGHT_N4,			/* lens light only, de Vaucouleurs: 3, 4, 13, 15, 16 free */
 	FIT_LENS_LIGHT,				/* lens light only: params 3, 4, 13..16 free */
 	FIT_FULL					/* every parameter free */
 } fit_stage;
@@ -71,6 +72,7 @@ typedef struct fit_model
 	sg_image   *one;			/* one band: a component before convolution */
 	sg_scene   *scene;			/* work scene */
 	int			supersampling;
+	int			max_iterations; /* over all stages of a fit */
 	fit_stage	stage;
 	double		params[SG_FIT_NPARAMS];	/* the full vector; a stage varies a subset */
 	double		source_amp[SG_MAX_BANDS];
@@ -124,7 +126,9 @@ void		fit_params_scene(const double *p, int nb, const double *source_amp,
 
 /*
  * Run Levenberg–Marquardt on the parameters a stage varies, from and into
- * the full vector p; out->cov (when wanted) is over those parameters.
+ * the full vector p; out->cov (when wanted) is over those parameters.  The
+ * iterations and evaluations already in out are added to, and the stage
+ * stops at the fit's total iteration budget (fm->max_iterations).
  */
 bool		fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations,
 						  double deadline, bool want_cov, lm_outcome *out, sg_status *st);

@@ -13,6 +13,8 @@
 /* A fit only counts as converged above this source S/N and below this χ²/dof. */
 #define MIN_SOURCE_SNR 8.0
 #define MAX_CHI2_REDUCED 5.0
+/* Iterations of each short fit that chooses the automatic start. */
+#define START_ITERATIONS 12
 
 typedef struct stage_ctx
 {
@@ -62,9 +64,12 @@ fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, dou
 				h_full[SG_FIT_NPARAMS],
 				h[SG_FIT_NPARAMS];
 	lm_problem	pb;
-	int			evaluations = out->evaluations;
+	int			evaluations = out->evaluations,
+				iterations = out->iterations;
 	bool		ok;
 
+	if (max_iterations > fm->max_iterations - iterations)
+		max_iterations = fm->max_iterations > iterations ? fm->max_iterations - iterations : 0;
 	c.fm = fm;
 	c.n = fit_stage_params(stage, c.idx);
 	memcpy(c.full, p, sizeof(c.full));
@@ -83,6 +88,7 @@ fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, dou
 	};
 	ok = lm_solve(&pb, q, want_cov, out, st);
 	out->evaluations += evaluations;
+	out->iterations += iterations;
 	expand(&c, q, p);
 	return ok;
 }
@@ -136,6 +142,58 @@ verdict(const fit_model *fm, const lm_outcome *out, sg_fit_result *res)
 		why = "theta_E ran to a bound";
 	res->converged = why == NULL;
 	snprintf(res->note, sizeof(res->note), "%s", why ? why : "");
+}
+
+/*
+ * Short full fits (START_ITERATIONS each) from θ_E = the back-tracing
+ * choice in p and from START_THETAS (those inside the stamp), the source
+ * traced back for each; p becomes the start with the lowest χ².
+ */
+static bool
+best_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status *st)
+{
+	static const double thetas[] = {0.5, 0.8, 1.2, 1.8, 2.6};
+	double		best[SG_FIT_NPARAMS],
+				best_chi2 = INFINITY;
+	float	   *clip = sg_malloc(fm->npix * sizeof(float));
+
+	if (clip == NULL)
+	{
+		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
+		return false;
+	}
+	memcpy(clip, fm->clip, fm->npix * sizeof(float));
+	memcpy(best, p, sizeof(best));
+	for (int k = -1; k < (int) (sizeof(thetas) / sizeof(thetas[0])); k++)
+	{
+		double		q[SG_FIT_NPARAMS];
+
+		memcpy(q, p, sizeof(q));
+		if (k >= 0)
+		{
+			if (thetas[k] >= 0.8 * fm->half_width)
+				break;
+			q[0] = thetas[k];
+			memcpy(fm->clip, clip, fm->npix * sizeof(float));
+			if (fit_source_start(fm, q, false) == 0)
+				continue;
+		}
+		for (size_t i = 0; i < fm->npix; i++)
+			fm->clip[i] = 1;
+		if (!fit_run_stage(fm, FIT_FULL, q, START_ITERATIONS, deadline, false, out, st))
+		{
+			sg_free(clip);
+			return false;
+		}
+		if (out->chi2 < best_chi2)
+		{
+			best_chi2 = out->chi2;
+			memcpy(best, q, sizeof(best));
+		}
+	}
+	memcpy(p, best, sizeof(best));
+	sg_free(clip);
+	return true;
 }
 
 static void
@@ -193,10 +251,12 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 		snprintf(res->note, sizeof(res->note), "no lensed light found around the lens galaxy");
 		goto done;
 	}
+	/* without an estimate, short fits from several θ_E; go on from the best */
+	if (!opt->has_start && !(ok = best_start(&fm, p, deadline, &out, st)))
+		goto done;
 	/* everything at once, from there */
 	for (size_t i = 0; i < fm.npix; i++)
 		fm.clip[i] = 1;
-	out.evaluations = res->evaluations;
 	ok = fit_run_stage(&fm, FIT_FULL, p, opt->max_iterations, deadline, true, &out, st);
 	if (!ok)
 		goto done;

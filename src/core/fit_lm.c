@@ -190,6 +190,7 @@ lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out, sg_sta
 {
 	lm_work		w = work_new(pb->np, pb->nr);
 	double		lambda = 1e-3;
+	int			iteration = 0;
 	bool		ok = true,
 				fresh_jacobian = false;
 
@@ -209,12 +210,13 @@ lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out, sg_sta
 		bool		accepted = false;
 		double		decrease = 0;
 
-		if (out->iterations >= pb->max_iterations ||
+		if (iteration >= pb->max_iterations ||
 			(pb->deadline > 0 && sg_fit_clock() > pb->deadline))
 		{
 			out->budget = true;
 			break;
 		}
+		iteration++;
 		out->iterations++;
 		if (!(ok = jacobian(pb, p, w.r, &w, out, st)))
 			break;

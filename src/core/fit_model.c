@@ -20,6 +20,7 @@ const char *const sg_fit_param_names[SG_FIT_NPARAMS] = {
 
 /* Parameters each stage varies. */
 static const int lens_light_params[] = {3, 4, 13, 14, 15, 16};
+static const int de_vaucouleurs_params[] = {3, 4, 13, 15, 16};
 
 sg_fit_options
 sg_fit_defaults(void)
@@ -28,7 +29,7 @@ sg_fit_defaults(void)
 
 	memset(&o, 0, sizeof(o));
 	o.supersampling = 2;
-	o.max_iterations = 100;
+	o.max_iterations = 400;
 	return o;
 }
 
@@ -40,6 +41,9 @@ fit_stage_params(fit_stage stage, int *idx)
 	if (stage == FIT_LENS_LIGHT)
 		for (size_t i = 0; i < sizeof(lens_light_params) / sizeof(int); i++)
 			idx[n++] = lens_light_params[i];
+	else if (stage == FIT_LENS_LIGHT_N4)
+		for (size_t i = 0; i < sizeof(de_vaucouleurs_params) / sizeof(int); i++)
+			idx[n++] = de_vaucouleurs_params[i];
 	else
 		for (int i = 0; i < SG_FIT_NPARAMS; i++)
 			idx[n++] = i;
@@ -135,6 +139,7 @@ fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *opt, sg
 	fm->nb = img->nbands;
 	fm->npix = (size_t) img->nx * img->ny;
 	fm->supersampling = opt->supersampling;
+	fm->max_iterations = opt->max_iterations;
 	fm->half_width = 0.5 * img->pixel_scale * (img->nx < img->ny ? img->nx : img->ny);
 	fm->should_stop = opt->should_stop;
 	fm->stop_ctx = opt->stop_ctx;

@@ -11,7 +11,7 @@
 #include "sglens/alloc.h"
 
 /* Clipping threshold (band-combined S/N of a positive residual) and rounds. */
-#define CLIP_SNR 3.0
+#define CLIP_SNR 4.0
 #define CLIP_FRACTION 0.25
 #define CLIP_ROUNDS 3
 /* Fewest clipped pixels that count as lensed light. */
@@ -125,24 +125,49 @@ combined_model(const fit_model *fm, size_t i)
 }
 
 /*
- * Clip pixels whose band-combined residual S/N exceeds CLIP_SNR and
- * CLIP_FRACTION of the model there (so that a profile mismatch in the
- * bright core is not taken for an arc), dilated by one pixel.
+ * Clip pixels that belong to significant positive residuals: the residual
+ * S/N summed over the 3×3 box around the pixel (divided by 3, the S/N of
+ * that sum) exceeds CLIP_SNR, the pixel's own S/N exceeds CLIP_SNR / 2,
+ * and both exceed CLIP_FRACTION of the model (so that a profile mismatch in
+ * the bright core is not taken for an arc); then dilated by one pixel.
+ * Single noise peaks do not pass.
  */
 static int
 clip_outliers(fit_model *fm, const double *r)
 {
 	float	   *hot = sg_malloc(fm->npix * sizeof(float));
+	float	   *z = sg_malloc(fm->npix * sizeof(float));
 	int			n = 0;
 
-	if (hot == NULL)
-		return 0;
-	for (size_t i = 0; i < fm->npix; i++)
+	if (hot == NULL || z == NULL)
 	{
-		double		z = combined(fm, r, i);
-
-		hot[i] = fm->clip[i] > 0 && z > CLIP_SNR && z > CLIP_FRACTION * combined_model(fm, i);
+		sg_free(hot);
+		sg_free(z);
+		return 0;
 	}
+	for (size_t i = 0; i < fm->npix; i++)
+		z[i] = (float) combined(fm, r, i);
+	for (int y = 0; y < fm->ny; y++)
+		for (int x = 0; x < fm->nx; x++)
+		{
+			size_t		i = (size_t) y * fm->nx + x;
+			double		box = 0,
+						model = CLIP_FRACTION * combined_model(fm, i);
+
+			for (int dy = -1; dy <= 1; dy++)
+				for (int dx = -1; dx <= 1; dx++)
+				{
+					int			u = x + dx,
+								v = y + dy;
+
+					if (u >= 0 && v >= 0 && u < fm->nx && v < fm->ny)
+						box += z[(size_t) v * fm->nx + u];
+				}
+			box /= 3;
+			hot[i] = fm->clip[i] > 0 && z[i] > 0.5 * CLIP_SNR && box > CLIP_SNR &&
+				z[i] > model && box > model;
+		}
+	sg_free(z);
 	for (int y = 0; y < fm->ny; y++)
 		for (int x = 0; x < fm->nx; x++)
 		{
@@ -182,12 +207,14 @@ fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_st
 	light_moments(fm, p);
 	for (size_t i = 0; i < fm->npix; i++)
 		fm->clip[i] = 1;
-	fm->stage = FIT_LENS_LIGHT;
 	for (int round = 0; ok && round < CLIP_ROUNDS; round++)
 	{
 		int			clipped;
 
-		ok = fit_run_stage(fm, FIT_LENS_LIGHT, p, 40, deadline, false, out, st);
+		/* the first round keeps n = 4 (an early-type lens), so that bright arcs
+		 * cannot flatten the profile before they are clipped */
+		ok = fit_run_stage(fm, round == 0 ? FIT_LENS_LIGHT_N4 : FIT_LENS_LIGHT, p, 40, deadline,
+						   false, out, st);
 		if (!ok)
 			break;
 		/* residuals with the clip: clipped pixels stay clipped, so only the others count */

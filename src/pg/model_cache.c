@@ -111,13 +111,17 @@ spi_text(int col)
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col);
 }
 
-/* Explain why no default finder fits the stamp (called inside SPI). */
+static const char *const task_names[] = {"finder", "modeller"};
+static const char *const task_nouns[] = {"lens finder", "lens modeller"};
+
+/* Explain why no default model of the task fits the stamp (called inside SPI). */
 static void
-no_default_error(const char *registry, const sg_image *img)
+no_default_error(const char *registry, sgpg_task task, const sg_image *img)
 {
 	StringInfoData have;
 	char	   *q = psprintf("SELECT name || ' (bands ' || array_to_string(bands, ',') || ', ' || pixel_scale || "
-							 "' arcsec/pixel)' FROM %s WHERE task = 'finder' AND is_default ORDER BY name", registry);
+							 "' arcsec/pixel)' FROM %s WHERE task = '%s' AND is_default ORDER BY name",
+							 registry, task_names[task]);
 
 	initStringInfo(&have);
 	if (SPI_execute(q, true, 0) == SPI_OK_SELECT)
@@ -126,14 +130,16 @@ no_default_error(const char *registry, const sg_image *img)
 							 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("no default lens finder takes this stamp (%d band(s), %g arcsec/pixel)",
-					img->nbands, img->pixel_scale),
-			 have.len ? errdetail("Default finders: %s.", have.data) : errdetail("No default finder is registered."),
+			 errmsg("no default %s takes this stamp (%d band(s), %g arcsec/pixel)",
+					task_nouns[task], img->nbands, img->pixel_scale),
+			 have.len ? errdetail("Default %ss: %s.", task_nouns[task], have.data)
+			 : errdetail("No default %s is registered.", task_nouns[task]),
 			 errhint("Name a model, or resample the stamp to a model's pixel scale.")));
 }
 
 sgpg_model *
-sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name, const char *version)
+sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *name,
+			   const char *version)
 {
 	char	   *registry = quote_qualified_identifier(get_namespace_name(get_func_namespace(func_oid)),
 													   "sglens_model");
@@ -151,10 +157,11 @@ sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name, const char 
 	args[1] = Float8GetDatum(img->pixel_scale);
 	args[2] = name ? CStringGetTextDatum(name) : (Datum) 0;
 	args[3] = version ? CStringGetTextDatum(version) : (Datum) 0;
-	q = psprintf("SELECT name, version FROM %s WHERE task = 'finder' AND "
+	q = psprintf("SELECT name, version FROM %s WHERE task = '%s' AND "
 				 "CASE WHEN $3 IS NULL THEN is_default AND bands <@ $1 AND abs(pixel_scale - $2) <= %g * pixel_scale "
 				 "ELSE name = $3 AND ($4 IS NULL OR version = $4) END "
-				 "ORDER BY cardinality(bands) DESC, is_default DESC, created DESC, version DESC LIMIT 1", registry, SG_NN_SCALE_TOLERANCE);
+				 "ORDER BY cardinality(bands) DESC, is_default DESC, created DESC, version DESC LIMIT 1",
+				 registry, task_names[task], SG_NN_SCALE_TOLERANCE);
 	SPI_connect();
 	if (SPI_execute_with_args(q, 4, (Oid[]) {TEXTARRAYOID, FLOAT8OID, TEXTOID, TEXTOID}, args,
 							  (char[]) {' ', ' ', name ? ' ' : 'n', version ? ' ' : 'n'}, true, 1) != SPI_OK_SELECT)
@@ -162,11 +169,11 @@ sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name, const char 
 	if (SPI_processed == 0)
 	{
 		if (name == NULL)
-			no_default_error(registry, img);
+			no_default_error(registry, task, img);
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 version ? errmsg("lens finder \"%s\" has no version \"%s\"", name, version)
-				 : errmsg("no lens finder \"%s\" is registered", name)));
+				 version ? errmsg("%s \"%s\" has no version \"%s\"", task_nouns[task], name, version)
+				 : errmsg("no %s \"%s\" is registered", task_nouns[task], name)));
 	}
 	mname = MemoryContextStrdup(caller, spi_text(1));
 	mversion = MemoryContextStrdup(caller, spi_text(2));
@@ -185,5 +192,13 @@ sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name, const char 
 		e = load_model(mname, mversion, weights);
 	}
 	SPI_finish();
+	if (task == SGPG_TASK_MODELLER && (e->kind != SGPG_MODEL_CNN || e->info.task != SG_NN_TASK_REGRESSION))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model %s version %s is not a lens modeller network", e->name, e->version)));
+	if (task == SGPG_TASK_FINDER && e->kind == SGPG_MODEL_CNN && e->info.task != SG_NN_TASK_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model %s version %s is not a lens finder", e->name, e->version)));
 	return e;
 }

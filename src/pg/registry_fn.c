@@ -27,7 +27,8 @@ PG_FUNCTION_INFO_V1(sglens_blas_info);
 
 /*
  * sg_model_header(weights): (name, version, kind, bands, input_size,
- * pixel_scale) of a weights file, after checking the whole file.
+ * pixel_scale, task) of a weights file, after checking the whole file; the
+ * task is 'modeller' for a regression network, else 'finder'.
  */
 Datum
 sglens_model_header(PG_FUNCTION_ARGS)
@@ -40,8 +41,8 @@ sglens_model_header(PG_FUNCTION_ARGS)
 	bool		baseline = len >= 8 && memcmp(data, "SGLBASE1", 8) == 0;
 	sg_status	st;
 	TupleDesc	desc;
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
+	Datum		values[7];
+	bool		nulls[7] = {false, false, false, false, false, false, false};
 	Datum	   *bands;
 
 	sg_status_clear(&st);
@@ -75,6 +76,7 @@ sglens_model_header(PG_FUNCTION_ARGS)
 	values[3] = PointerGetDatum(construct_array(bands, info.nbands, TEXTOID, -1, false, TYPALIGN_INT));
 	values[4] = Int32GetDatum(in_size);
 	values[5] = Float8GetDatum(info.pixel_scale);
+	values[6] = CStringGetTextDatum(!baseline && info.task == SG_NN_TASK_REGRESSION ? "modeller" : "finder");
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 

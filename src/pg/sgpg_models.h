@@ -24,13 +24,21 @@ typedef struct sgpg_model
 	void	   *model;			/* sg_nn_model (folded) or sg_baseline */
 } sgpg_model;
 
+/* What a registered model is for (the registry's task column). */
+typedef enum sgpg_task
+{
+	SGPG_TASK_FINDER,			/* 'finder': lens_score() */
+	SGPG_TASK_MODELLER			/* 'modeller': lens_model() */
+} sgpg_task;
+
 /*
- * The finder to use for img: the named model (the given version, else its
- * default or newest version), or the default finder whose bands the stamp has and whose
- * pixel scale it matches.  func_oid locates the registry's schema.
+ * The model of a task to use for img: the named model (the given version,
+ * else its default or newest version), or the task's default model whose
+ * bands the stamp has and whose pixel scale it matches.  func_oid locates
+ * the registry's schema.
  */
-sgpg_model *sgpg_finder_for(Oid func_oid, const sg_image *img, const char *name,
-							const char *version);
+sgpg_model *sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img,
+						   const char *name, const char *version);
 
 /* Run fn(arg) with the cache's memory context current (model buffers live there). */
 MemoryContext sgpg_model_context(void);

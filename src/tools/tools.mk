@@ -1,18 +1,19 @@
 # src/tools/tools.mk — command-line tools on the core library (the top
 # Makefile includes every src/tools/*.mk).
-#   make tools        build/tools/sglens-train and build/tools/sglens-eval
+#   make tools        build/tools/sglens-train, sglens-eval and sglens-modeleval
 #   make models       retrain the shipped finders and modellers from scratch (deterministic)
 #   make models-eval  evaluate them: models/EVALUATION.md and ROC PNGs
 TOOLS_DIR = $(BUILD)/tools
 SGLENS_TRAIN = $(TOOLS_DIR)/sglens-train
 SGLENS_EVAL = $(TOOLS_DIR)/sglens-eval
+SGLENS_MODELEVAL = $(TOOLS_DIR)/sglens-modeleval
 
 $(TOOLS_DIR)/sglens-%: src/tools/sglens_%.c src/tools/tool_common.c src/tools/tool_common.h \
 		$(wildcard include/sglens/*.h) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CORE_CC) $(CORE_CFLAGS) $< src/tools/tool_common.c $(CORE_LIB) $(CORE_LIBS) -o $@
 
-tools: $(SGLENS_TRAIN) $(SGLENS_EVAL)
+tools: $(SGLENS_TRAIN) $(SGLENS_EVAL) $(SGLENS_MODELEVAL)
 
 .PHONY: tools
 

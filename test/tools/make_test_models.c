@@ -1,18 +1,20 @@
 /*
  * make_test_models.c — tiny, untrained lens finders for the regression tests
  * (deterministic from fixed seeds): a ground-like one for g, r, i at
- * 0.2"/pixel and a space-like one for VIS at 0.1"/pixel, 16×16 input.
+ * 0.2"/pixel and a space-like one for VIS at 0.1"/pixel, 16×16 input; and a
+ * tiny untrained lens modeller for g, r, i at 0.2"/pixel.
  * Usage: make_test_models DIR
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "sglens/dataset.h"
 #include "sglens/nn.h"
 
-/* Write one tiny classifier for the given bands and pixel scale. */
+/* Write one tiny network (a classifier, or a modeller) for the given bands and pixel scale. */
 static int
 write_model(const char *dir, const char *name, const char *const *bands, int nbands,
-			double scale, unsigned long long seed)
+			double scale, unsigned long long seed, bool modeller)
 {
 	sg_nn_spec	spec;
 	sg_nn_info	info;
@@ -31,9 +33,9 @@ write_model(const char *dir, const char *name, const char *const *bands, int nba
 	spec.stages[0].channels = 8;
 	spec.stages[0].units = 1;
 	spec.stages[0].downsample = true;
-	spec.n_outputs = 1;
+	spec.n_outputs = modeller ? 2 * SG_LENS_NPARAMS : 1;
 	memset(&info, 0, sizeof(info));
-	info.task = SG_NN_TASK_CLASSIFICATION;
+	info.task = modeller ? SG_NN_TASK_REGRESSION : SG_NN_TASK_CLASSIFICATION;
 	snprintf(info.name, sizeof(info.name), "%s", name);
 	snprintf(info.version, sizeof(info.version), "test-1");
 	info.nbands = nbands;
@@ -64,6 +66,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: make_test_models DIR\n");
 		return 2;
 	}
-	return write_model(argv[1], "sglens-test-ground", ground, 3, 0.2, 11) |
-		write_model(argv[1], "sglens-test-space", space, 1, 0.1, 12);
+	return write_model(argv[1], "sglens-test-ground", ground, 3, 0.2, 11, false) |
+		write_model(argv[1], "sglens-test-space", space, 1, 0.1, 12, false) |
+		write_model(argv[1], "sglens-test-modeller", ground, 3, 0.2, 13, true);
 }

@@ -1,0 +1,93 @@
+-- lens_model(): likelihood fits recover a known lens; CNN plumbing with a
+-- tiny untrained modeller; residuals; lens-light subtraction; bad input.
+\set lens '{"lens": [{"type": "SIE", "theta_E": 1.2, "e1": 0.12, "e2": -0.06, "center_x": 0.05, "center_y": -0.03}, {"type": "SHEAR", "gamma1": 0.03, "gamma2": -0.02}], "source": [{"type": "SERSIC_ELLIPSE", "mag": 22.5, "R_sersic": 0.25, "n_sersic": 1, "e1": 0.1, "e2": 0.15, "center_x": 0.12, "center_y": 0.08}], "lens_light": [{"type": "SERSIC_ELLIPSE", "mag": 19.5, "R_sersic": 1.0, "n_sersic": 4, "e1": 0.1, "e2": -0.05, "center_x": 0.05, "center_y": -0.03}]}'
+CREATE TABLE lm_stamps AS
+SELECT 'lens' AS what, simulate_lens(:'lens', 'LSST', 48, 7, bands => '{g,r,i}') AS img
+UNION ALL
+SELECT 'no arcs', simulate_lens(jsonb_set(:'lens'::jsonb, '{source}', '[]'), 'LSST', 48, 8, bands => '{g,r,i}')
+UNION ALL
+SELECT 'noise', simulate_lens('{"lens": []}', 'LSST', 48, 9, bands => '{g,r,i}');
+
+-- the fit from the automatic start finds the lens
+CREATE TABLE lm_fit AS SELECT lens_model(img, 'fit', survey => 'LSST') AS m FROM lm_stamps WHERE what = 'lens';
+SELECT (m).method, (m).model IS NULL AS no_cnn, (m).converged, (m).note IS NULL AS no_note,
+	abs((m).theta_e - 1.2) < 0.012 AS theta_e_1pct,
+	abs((m).e1 - 0.12) < 0.02 AND abs((m).e2 + 0.06) < 0.02 AS ellipticity,
+	abs((m).center_x - 0.05) < 0.02 AND abs((m).center_y + 0.03) < 0.02 AS centre,
+	abs((m).gamma1 - 0.03) < 0.02 AND abs((m).gamma2 + 0.02) < 0.02 AS shear,
+	(m).theta_e_err > 0 AND (m).theta_e_err < 0.01 AS theta_e_err,
+	abs((m).theta_e - 1.2) < 5 * (m).theta_e_err AS within_5_sigma,
+	(m).chi2 BETWEEN 0.8 AND 1.3 AS chi2, (m).iterations > 0 AS iterated
+FROM lm_fit;
+SELECT jsonb_path_query_array((m).params, '$.lens[*].type') AS lens,
+	jsonb_path_query_array((m).params, '$.source[*].type') AS source,
+	jsonb_path_query_array((m).params, '$.lens_light[*].type') AS lens_light,
+	(SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((m).params->'source'->0->'amp') k) AS amp_bands
+FROM lm_fit;
+
+-- the returned parameters render back: the residual is noise (chi2 per pixel about 1;
+-- above 1 by the lens's Poisson noise, which the background sigma leaves out)
+SELECT b, (SELECT sum((v / sg_noise(s.img, b)) ^ 2) / count(*)
+		FROM unnest(sg_to_array(lens_model_residual(s.img, (f.m).params), b)) v) BETWEEN 0.8 AND 1.3 AS noise_like
+FROM lm_stamps s, lm_fit f, unnest('{g,r,i}'::text[]) b WHERE s.what = 'lens' ORDER BY b;
+-- simulate_lens renders the same model as the residual function subtracts
+SELECT max(abs(a.v - b.v)) < 1e-4 * max(abs(a.v)) AS same_model
+FROM lm_stamps s, lm_fit f,
+	LATERAL (SELECT v, i FROM unnest(sg_to_array(simulate_lens((f.m).params, 'LSST', 48, 0, noise => false,
+		bands => '{g,r,i}'))) WITH ORDINALITY u(v, i)) a
+	JOIN LATERAL (SELECT d - r AS v, i FROM unnest(sg_to_array(s.img),
+		sg_to_array(lens_model_residual(s.img, (f.m).params))) WITH ORDINALITY u(d, r, i)) b USING (i)
+WHERE s.what = 'lens';
+
+-- lenses without arcs and pure noise are not presented as fits
+SELECT what, (m).converged, (m).note
+FROM (SELECT what, lens_model(img, 'fit', survey => 'LSST') AS m FROM lm_stamps WHERE what <> 'lens') t ORDER BY what;
+
+-- lens-light subtraction leaves noise where there are no arcs
+SELECT b, (SELECT sum((v / sg_noise(img, b)) ^ 2) / count(*)
+		FROM unnest(sg_to_array(lens_light_subtract(img), b)) v) BETWEEN 0.8 AND 1.3 AS noise_like
+FROM lm_stamps, unnest('{g,r,i}'::text[]) b WHERE what = 'no arcs' ORDER BY b;
+SELECT sg_bands(lens_light_subtract(img)) = sg_bands(img) AS same_bands FROM lm_stamps WHERE what = 'lens';
+
+-- the CNN path, with a tiny untrained modeller registered for g, r, i at 0.2"
+SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-modeller.sgw'));
+SELECT name, task, kind, bands, input_size FROM sglens_model WHERE name = 'sglens-test-modeller';
+SELECT sg_test_error($$SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-modeller.sgw'), task => 'finder')$$);
+SELECT (m).method, (m).model, (m).converged IS NULL AS no_fit, (m).chi2 IS NULL AS no_chi2,
+	num_nonnulls((m).theta_e, (m).e1, (m).e2, (m).center_x, (m).center_y, (m).gamma1, (m).gamma2) AS values,
+	(m).theta_e_err > 0 AND (m).gamma2_err > 0 AS positive_errors,
+	(SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys((m).params) k) AS keys,
+	jsonb_array_length((m).params->'source') AS sources
+FROM (SELECT lens_model(img, 'cnn', 'sglens-test-modeller') AS m FROM lm_stamps WHERE what = 'lens') t;
+SELECT (m).method, (m).model, (m).converged IS NOT NULL AS fitted
+FROM (SELECT lens_model(img, 'cnn+fit', 'sglens-test-modeller', survey => 'LSST') AS m FROM lm_stamps WHERE what = 'lens') t;
+-- a finder is not a modeller, and a modeller is not a finder
+SELECT sg_test_error($$SELECT lens_model(img, 'cnn', 'sglens-test-ground') FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_score(img, 'sglens-test-modeller') FROM lm_stamps LIMIT 1$$);
+
+-- bad input
+SELECT sg_test_error($$SELECT lens_model(img, 'mcmc') FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(sg_set_band(img, 'r', psf_fwhm => 'NaN'), 'fit') FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(img, 'fit', max_iterations => 0) FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(img, 'fit', time_budget => -1) FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(img, 'fit', survey => 'Euclid') FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(img, 'fit', psf => sgimage(array_fill(1::float4, ARRAY[4, 4]), 0.2)) FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(sg_crop(img, 8), 'fit') FROM lm_stamps LIMIT 1$$);
+SELECT sg_test_error($$SELECT lens_model(simulate_lens('{"lens": []}', 'Euclid', 64, 1), 'cnn')$$);
+SELECT sg_test_error($$SELECT lens_model_residual(img, '{"lens": [{"type": "SIE"}]}') FROM lm_stamps LIMIT 1$$);
+-- a budget that runs out is reported, not hidden
+SELECT (m).converged, (m).note
+FROM (SELECT lens_model(img, 'fit', max_iterations => 5) AS m FROM lm_stamps WHERE what = 'lens') t;
+-- NULL in, NULL out
+SELECT lens_model(NULL) IS NULL AS null_stamp, lens_light_subtract(NULL) IS NULL AS null_subtract;
+
+-- a long fit honours query cancel (statement_timeout)
+CREATE TABLE lm_big AS SELECT simulate_lens(:'lens', 'LSST', 400, 1, bands => '{g,r,i}') AS img;
+SET statement_timeout = '300ms';
+SELECT lens_model(img, 'fit', max_iterations => 10000) FROM lm_big;
+RESET statement_timeout;
+
+SELECT p.proname, p.provolatile, p.proparallel
+FROM pg_proc p WHERE p.proname IN ('lens_model', 'lens_light_subtract', 'lens_model_residual') ORDER BY 1;
+DELETE FROM sglens_model WHERE name = 'sglens-test-modeller';
+DROP TABLE lm_stamps, lm_fit, lm_big;

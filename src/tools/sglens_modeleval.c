@@ -1,0 +1,439 @@
+/*
+ * sglens_modeleval.c — held-out evaluation of lens modelling.
+ *
+ *   sglens-modeleval --survey LSST --bands g,r,i --size 48 --seed 9101
+ *                     --n 2000 --rows FILE [--weights MODELLER.sgw]
+ *                     [--methods cnn,fit,cnn+fit] [--max-iterations N]
+ *
+ * Simulates members 0 .. n−1 of a population of lenses (the sampler with
+ * lens fraction 1, never used in training), models each with every method
+ * the way lens_model() does, and appends one tab-separated row per member
+ * and method to FILE:
+ *   id method arc_snr seconds converged chi2 truth×7 estimate×7 error×7
+ * Rows already in FILE are kept and not recomputed, so a killed run goes on
+ * where it stopped.  Then it prints, as Markdown, per method and arc S/N
+ * bin: the fraction converged, the median and 68% interval of the θ_E
+ * relative error, the median absolute errors of e1, e2, the centre and the
+ * shear, how often the quoted 1σ errors cover the truth, and the median time.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool_common.h"
+#include "sglens/alloc.h"
+#include "sglens/dataset.h"
+#include "sglens/fit.h"
+#include "sglens/nn_input.h"
+#include "sglens/nn_predict.h"
+#include "sglens/simulate.h"
+#include "sglens/survey_presets.h"
+
+#define K SG_LENS_NPARAMS
+#define NMETHODS 3
+
+static const char *const method_names[NMETHODS] = {"cnn", "fit", "cnn+fit"};
+
+typedef struct options
+{
+	const char *survey;
+	const char *bands;
+	const char *weights;
+	const char *rows;
+	const char *methods;
+	int			size;
+	int			n;
+	int			max_iterations;
+	uint64_t	seed;
+} options;
+
+typedef struct row
+{
+	int			id;
+	int			method;
+	double		snr,
+				seconds;
+	int			converged;		/* 1, 0, or −1 (not a fit) */
+	double		chi2;
+	double		truth[K],
+				est[K],
+				err[K];
+} row;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+			"usage: sglens-modeleval --survey NAME --bands a,b --size N --seed S --n N --rows FILE\n"
+			"       [--weights MODELLER.sgw] [--methods cnn,fit,cnn+fit] [--max-iterations N]\n");
+	exit(2);
+}
+
+static void
+parse_options(int argc, char **argv, options *o)
+{
+	static const struct option longopts[] = {
+		{"survey", 1, 0, 'S'}, {"bands", 1, 0, 'b'}, {"size", 1, 0, 'z'},
+		{"seed", 1, 0, 's'}, {"n", 1, 0, 'n'}, {"rows", 1, 0, 'r'},
+		{"weights", 1, 0, 'w'}, {"methods", 1, 0, 'm'}, {"max-iterations", 1, 0, 'i'},
+		{0, 0, 0, 0}
+	};
+	int			c;
+
+	*o = (options)
+	{
+		.methods = "cnn,fit,cnn+fit", .size = 48, .n = 2000, .max_iterations = 400, .seed = 9101
+	};
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'S':
+				o->survey = optarg;
+				break;
+			case 'b':
+				o->bands = optarg;
+				break;
+			case 'z':
+				o->size = atoi(optarg);
+				break;
+			case 's':
+				o->seed = strtoull(optarg, NULL, 10);
+				break;
+			case 'n':
+				o->n = atoi(optarg);
+				break;
+			case 'r':
+				o->rows = optarg;
+				break;
+			case 'w':
+				o->weights = optarg;
+				break;
+			case 'm':
+				o->methods = optarg;
+				break;
+			case 'i':
+				o->max_iterations = atoi(optarg);
+				break;
+			default:
+				usage();
+		}
+	}
+	if (!o->survey || !o->bands || !o->rows || o->n < 1 || o->size < 16)
+		usage();
+}
+
+/* Whether the comma-separated list has the method. */
+static bool
+wants(const options *o, int method)
+{
+	char		list[256];
+
+	snprintf(list, sizeof(list), ",%s,", o->methods);
+	for (char *p = list; (p = strstr(p, method_names[method])) != NULL; p++)
+		if (p[-1] == ',' && p[strlen(method_names[method])] == ',')
+			return true;
+	return false;
+}
+
+/* Read the rows already computed; *n gets their count. */
+static row *
+read_rows(const char *path, int *n)
+{
+	FILE	   *f = fopen(path, "r");
+	row		   *rows = NULL;
+	int			cap = 0;
+	char		method[16];
+
+	*n = 0;
+	if (f == NULL)
+		return NULL;
+	for (;;)
+	{
+		row			r;
+		int			got;
+
+		got = fscanf(f, "%d %15s %lf %lf %d %lf", &r.id, method, &r.snr, &r.seconds, &r.converged, &r.chi2);
+		for (int k = 0; got == 6 && k < 3 * K; k++)
+			got += fscanf(f, "%lf", k < K ? &r.truth[k] : k < 2 * K ? &r.est[k - K] : &r.err[k - 2 * K]) - 1;
+		if (got != 6)
+			break;
+		r.method = -1;
+		for (int m = 0; m < NMETHODS; m++)
+			if (strcmp(method, method_names[m]) == 0)
+				r.method = m;
+		if (r.method < 0)
+			continue;
+		if (*n == cap)
+		{
+			cap = cap ? 2 * cap : 1024;
+			rows = realloc(rows, cap * sizeof(row));
+		}
+		rows[(*n)++] = r;
+	}
+	fclose(f);
+	return rows;
+}
+
+static void
+write_row(FILE *f, const row *r)
+{
+	fprintf(f, "%d\t%s\t%.4g\t%.4g\t%d\t%.6g", r->id, method_names[r->method], r->snr, r->seconds,
+			r->converged, r->chi2);
+	for (int k = 0; k < K; k++)
+		fprintf(f, "\t%.6g", r->truth[k]);
+	for (int k = 0; k < K; k++)
+		fprintf(f, "\t%.6g", r->est[k]);
+	for (int k = 0; k < K; k++)
+		fprintf(f, "\t%.6g", r->err[k]);
+	fprintf(f, "\n");
+	fflush(f);
+}
+
+static bool
+done_already(const row *rows, int n, int id, int method)
+{
+	for (int i = n - 1; i >= 0; i--)
+		if (rows[i].id == id && rows[i].method == method)
+			return true;
+	return false;
+}
+
+/* Model member id with every wanted method; append the rows. */
+static void
+model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn_model *cnn,
+			 int id, const row *rows, int nrows, FILE *out)
+{
+	sg_status	st = {0};
+	sg_scene   *scene = malloc(sizeof(sg_scene));
+	sg_sample_kind kind;
+	sg_simulate_options so = sg_simulate_defaults();
+	sg_fit_options fo = sg_fit_defaults();
+	sg_dataset_meta meta;
+	float	   *x = malloc((size_t) sv->nbands * o->size * o->size * sizeof(float));
+	float		y[K];
+	double		mean[K],
+				sigma[K];
+	sg_image   *img;
+	bool		have_cnn = false;
+
+	if (!sg_dataset_fill(spec, id, 1, NULL, 0, x, y, &meta, &st) ||
+		!sg_sample_scene(sv, o->seed, id, 1.0, 0.5 * o->size * sv->pixel_scale, scene, &kind, &st))
+		tool_die("simulating", &st);
+	so.size = o->size;
+	so.seed = sg_member_seed(o->seed, id);
+	img = sg_simulate(scene, sv, &so, &st);
+	if (img == NULL)
+		tool_die("simulating", &st);
+	for (int b = 0; b < sv->nbands; b++)
+		fo.exposure[b] = sv->bands[b].exposure_time * sv->bands[b].n_exposures;
+	fo.max_iterations = o->max_iterations;
+	for (int m = 0; m < NMETHODS; m++)
+	{
+		row			r = {.id = id,.method = m,.snr = meta.arc_snr,.converged = -1,.chi2 = NAN};
+		double		t0 = tool_now();
+
+		if (!wants(o, m) || (m != 1 && cnn == NULL) || done_already(rows, nrows, id, m))
+			continue;
+		memcpy(r.truth, meta.params, sizeof(r.truth));
+		if (m != 1 && !have_cnn)
+		{
+			if (!sg_nn_predict_lens(cnn, x, mean, sigma, &st))
+				tool_die("CNN", &st);
+			have_cnn = true;
+		}
+		if (m == 0)
+		{
+			memcpy(r.est, mean, sizeof(mean));
+			memcpy(r.err, sigma, sizeof(sigma));
+		}
+		else
+		{
+			sg_fit_result res;
+
+			fo.has_start = fo.has_prior = m == 2;
+			memcpy(fo.start, mean, sizeof(mean));
+			memcpy(fo.prior_mean, mean, sizeof(mean));
+			memcpy(fo.prior_sigma, sigma, sizeof(sigma));
+			if (!sg_fit_lens(img, &fo, &res, &st))
+				tool_die("fit", &st);
+			memcpy(r.est, res.params, sizeof(r.est));
+			memcpy(r.err, res.errors, sizeof(r.err));
+			r.converged = res.converged;
+			r.chi2 = res.chi2_reduced;
+		}
+		r.seconds = tool_now() - t0;
+		write_row(out, &r);
+	}
+	sg_free(img);
+	free(scene);
+	free(x);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The q-quantile of v[0..n) (sorted in place); NaN when empty. */
+static double
+quantile(double *v, int n, double q)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[(int) fmin(n - 1, floor(q * n))];
+}
+
+/* One Markdown row of statistics over the rows of a method within an S/N bin. */
+static void
+summary_row(const row *rows, int n, int method, double lo, double hi, const char *bin)
+{
+	double	   *rel = malloc(n * sizeof(double)),
+			   *e1 = malloc(n * sizeof(double)),
+			   *e2 = malloc(n * sizeof(double)),
+			   *cen = malloc(n * sizeof(double)),
+			   *shear = malloc(n * sizeof(double)),
+			   *secs = malloc(n * sizeof(double));
+	int			m = 0,
+				total = 0,
+				covered[K] = {0};
+	double		cov_min = 1,
+				cov_max = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		const row  *r = &rows[i];
+
+		if (r->method != method || !(r->snr >= lo && r->snr < hi))
+			continue;
+		total++;
+		secs[total - 1] = r->seconds;
+		if (r->converged == 0)
+			continue;
+		rel[m] = r->est[0] / r->truth[0] - 1;
+		e1[m] = fabs(r->est[1] - r->truth[1]);
+		e2[m] = fabs(r->est[2] - r->truth[2]);
+		cen[m] = hypot(r->est[3] - r->truth[3], r->est[4] - r->truth[4]);
+		shear[m] = hypot(r->est[5] - r->truth[5], r->est[6] - r->truth[6]);
+		for (int k = 0; k < K; k++)
+			covered[k] += fabs(r->est[k] - r->truth[k]) <= r->err[k];
+		m++;
+	}
+	for (int k = 0; k < K && m > 0; k++)
+	{
+		cov_min = fmin(cov_min, (double) covered[k] / m);
+		cov_max = fmax(cov_max, (double) covered[k] / m);
+	}
+	if (total == 0)
+		printf("| %s | %s | 0 | | | | | | | | | |\n", method_names[method], bin);
+	else
+	{
+		double		q16 = quantile(rel, m, 0.16),
+					q84 = quantile(rel, m, 0.84),
+					med = quantile(rel, m, 0.5);
+
+		for (int i = 0; i < m; i++)
+			rel[i] = fabs(rel[i]);
+		printf("| %s | %s | %d | %.0f%% | %+.4f | [%+.3f, %+.3f] | %.4f | %.3f / %.3f | %.3f\" | %.3f | %.0f%% (%.0f–%.0f%%) | %.3g s |\n",
+			   method_names[method], bin, total, 100.0 * m / total, med, q16, q84,
+			   quantile(rel, m, 0.5), quantile(e1, m, 0.5), quantile(e2, m, 0.5),
+			   quantile(cen, m, 0.5), quantile(shear, m, 0.5),
+			   m ? 100.0 * covered[0] / m : NAN, 100 * cov_min, 100 * cov_max,
+			   quantile(secs, total, 0.5));
+	}
+	free(rel);
+	free(e1);
+	free(e2);
+	free(cen);
+	free(shear);
+	free(secs);
+}
+
+static void
+print_summary(const options *o, const row *rows, int n)
+{
+	static const double edges[] = {0, 10, 20, 50, 100, INFINITY};
+	static const char *const names[] = {"< 10", "10–20", "20–50", "50–100", ">= 100"};
+
+	printf("Held-out lenses: members 0..%d of the %s %s population with seed %llu, %dx%d stamps, "
+		   "lens light present; %d rows in %s.\n\n", o->n - 1, o->survey, o->bands,
+		   (unsigned long long) o->seed, o->size, o->size, n, o->rows);
+	printf("θ_E rel. error = estimate / truth − 1 (median, 16th–84th percentile, median |·|); "
+		   "other columns are median absolute errors; coverage = how often |estimate − truth| "
+		   "<= the quoted 1σ (θ_E, then the range over the seven parameters; 68%% is calibrated). "
+		   "Statistics are over converged fits ('cnn' always counts).\n\n");
+	printf("| method | arc S/N | stamps | converged | θ_E rel. error | 68%% interval | median |rel.| | e1 / e2 | centre | shear | 1σ coverage | time |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (int m = 0; m < NMETHODS; m++)
+	{
+		bool		any = false;
+
+		for (int i = 0; i < n && !any; i++)
+			any = rows[i].method == m;
+		if (!any)
+			continue;
+		for (int b = 0; b < 5; b++)
+			summary_row(rows, n, m, edges[b], edges[b + 1], names[b]);
+		summary_row(rows, n, m, 20, INFINITY, "**>= 20**");
+		summary_row(rows, n, m, -INFINITY, INFINITY, "all");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	options		o;
+	sg_status	st = {0};
+	sg_survey	sv;
+	sg_nn_info	info;
+	sg_nn_model *cnn = NULL;
+	sg_dataset_spec spec;
+	row		   *rows;
+	int			nrows;
+	FILE	   *out;
+
+	tool_init("sglens-modeleval");
+	parse_options(argc, argv, &o);
+	if (!sg_survey_preset(o.survey, &sv, &st) || !sg_survey_select_bands(&sv, o.bands, &st))
+		tool_die("survey", &st);
+	tool_finder_info("eval", "1", &sv, &info);
+	info.task = SG_NN_TASK_REGRESSION;
+	if (o.weights)
+	{
+		sg_nn_model *raw = sg_nn_load_file(o.weights, &info, &st);
+
+		if (raw == NULL || (cnn = sg_nn_model_fold(raw, &st)) == NULL)
+			tool_die(o.weights, &st);
+		if (sg_nn_model_spec(raw)->in_size != o.size)
+		{
+			fprintf(stderr, "sglens-modeleval: the model takes %d pixels, not --size %d\n",
+					sg_nn_model_spec(raw)->in_size, o.size);
+			return 2;
+		}
+		sg_nn_model_free(raw);
+	}
+	spec = (sg_dataset_spec)
+	{
+		&sv, info, o.size, o.size, o.seed, 1.0, 2
+	};
+	rows = read_rows(o.rows, &nrows);
+	out = fopen(o.rows, "a");
+	if (out == NULL)
+		tool_die(o.rows, NULL);
+	for (int id = 0; id < o.n; id++)
+		model_member(&o, &sv, &spec, cnn, id, rows, nrows, out);
+	fclose(out);
+	free(rows);
+	rows = read_rows(o.rows, &nrows);
+	print_summary(&o, rows, nrows);
+	free(rows);
+	sg_nn_model_free(cnn);
+	return 0;
+}
