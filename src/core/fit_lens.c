@@ -206,17 +206,79 @@ result_init(sg_fit_result *res, int nb)
 	res->chi2 = res->chi2_reduced = res->arc_snr = NAN;
 }
 
+/*
+ * Fit everything at once from p, then fill res: parameters, errors,
+ * amplitudes, χ², source S/N and the verdict.
+ */
+static bool
+final_fit(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_result *res,
+		  sg_status *st)
+{
+	double	   *r;
+	bool		ok;
+
+	for (size_t i = 0; i < fm->npix; i++)
+		fm->clip[i] = 1;
+	ok = fit_run_stage(fm, FIT_FULL, p, fm->max_iterations, deadline, true, out, st);
+	r = ok ? sg_malloc(fit_stage_residuals(fm, FIT_FULL) * sizeof(double)) : NULL;
+	if (ok && r == NULL)
+	{
+		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
+		ok = false;
+	}
+	if (ok)
+		ok = fit_model_residuals(fm, p, r, st);
+	if (ok)
+	{
+		memcpy(res->params, p, sizeof(res->params));
+		set_errors(out, res);
+		memcpy(res->source_amp, fm->source_amp, sizeof(res->source_amp));
+		memcpy(res->lens_light_amp, fm->light_amp, sizeof(res->lens_light_amp));
+		res->chi2 = pixel_chi2(r, fm->npix * fm->nb);
+		res->dof = unmasked(fm) - SG_FIT_NPARAMS - 2 * fm->nb;
+		res->chi2_reduced = res->dof > 0 ? res->chi2 / res->dof : NAN;
+		res->arc_snr = fit_model_source_snr(fm);
+		res->iterations = out->iterations;
+		res->evaluations = out->evaluations;
+		verdict(fm, out, res);
+	}
+	sg_free(out->cov);
+	out->cov = NULL;
+	sg_free(r);
+	return ok;
+}
+
+/*
+ * The automatic start from the lens light in p (with fm->clip the arc
+ * pixels): the light's centre and shape for the mass, θ_E by back-tracing,
+ * then the best of short fits.  Returns false on error; *arcs gets the
+ * number of arc pixels (0: none, p unchanged beyond the mass).
+ */
+static bool
+automatic_start(fit_model *fm, double *p, double deadline, lm_outcome *out, int *arcs,
+				sg_status *st)
+{
+	p[1] = p[15];
+	p[2] = p[16];
+	p[5] = p[6] = 0;
+	p[0] = 1.0;
+	fit_model_project(fm, p);
+	*arcs = fit_source_start(fm, p, true);
+	return *arcs == 0 || best_start(fm, p, deadline, out, st);
+}
+
 bool
 sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, sg_status *st)
 {
 	fit_model	fm;
 	lm_outcome	out = {0};
 	double		p[SG_FIT_NPARAMS] = {0},
+				light[SG_FIT_NPARAMS],
 				t0 = sg_fit_clock(),
 				deadline = opt->time_budget > 0 ? t0 + opt->time_budget : 0;
-	double	   *r = NULL;
+	float	   *clip = NULL;
 	bool		ok;
-	int			arcs;
+	int			arcs = 0;
 
 	result_init(res, img->nbands);
 	ok = fit_model_init(&fm, img, opt, st);
@@ -230,59 +292,53 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 	/* the lens light alone, with the arcs clipped */
 	if (ok)
 		ok = fit_lens_light(&fm, p, deadline, &out, st);
+	if (ok && (clip = sg_malloc(fm.npix * sizeof(float))) == NULL)
+	{
+		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
+		ok = false;
+	}
 	if (!ok)
 		goto done;
-	/* the mass: the given start, else the light's centre and shape */
+	memcpy(light, p, sizeof(p));
+	memcpy(clip, fm.clip, fm.npix * sizeof(float));
 	if (opt->has_start)
-		memcpy(p, opt->start, SG_LENS_NPARAMS * sizeof(double));
-	else
 	{
-		p[1] = p[15];
-		p[2] = p[16];
-		p[5] = p[6] = 0;
-		p[0] = 1.0;
+		/* the estimate, the source traced back through it */
+		memcpy(p, opt->start, SG_LENS_NPARAMS * sizeof(double));
+		fit_model_project(&fm, p);
+		arcs = fit_source_start(&fm, p, false);
 	}
-	fit_model_project(&fm, p);
-	arcs = fit_source_start(&fm, p, !opt->has_start);
+	else if (!(ok = automatic_start(&fm, p, deadline, &out, &arcs, st)))
+		goto done;
 	memcpy(res->params, p, sizeof(p));
 	res->evaluations = out.evaluations;
+	res->iterations = out.iterations;
 	if (arcs == 0)
 	{
 		snprintf(res->note, sizeof(res->note), "no lensed light found around the lens galaxy");
 		goto done;
 	}
-	/* without an estimate, short fits from several θ_E; go on from the best */
-	if (!opt->has_start && !(ok = best_start(&fm, p, deadline, &out, st)))
+	if (!(ok = final_fit(&fm, p, deadline, &out, res, st)))
 		goto done;
-	/* everything at once, from there */
-	for (size_t i = 0; i < fm.npix; i++)
-		fm.clip[i] = 1;
-	ok = fit_run_stage(&fm, FIT_FULL, p, opt->max_iterations, deadline, true, &out, st);
-	if (!ok)
-		goto done;
-	r = sg_malloc(fit_stage_residuals(&fm, FIT_FULL) * sizeof(double));
-	if (r == NULL || !(ok = fit_model_residuals(&fm, p, r, st)))
+	/* a fit from the estimate that lands in a poor minimum: try the automatic start too */
+	if (opt->has_start && !res->converged && !out.budget)
 	{
-		if (r == NULL)
-			sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
-		ok = false;
-		goto done;
+		sg_fit_result again;
+
+		result_init(&again, img->nbands);
+		memcpy(p, light, sizeof(p));
+		memcpy(fm.clip, clip, fm.npix * sizeof(float));
+		ok = automatic_start(&fm, p, deadline, &out, &arcs, st) &&
+			(arcs == 0 || final_fit(&fm, p, deadline, &out, &again, st));
+		if (ok && arcs > 0 && (again.converged || again.chi2 < res->chi2))
+			*res = again;
+		res->iterations = out.iterations;
+		res->evaluations = out.evaluations;
 	}
-	memcpy(res->params, p, sizeof(p));
-	set_errors(&out, res);
-	memcpy(res->source_amp, fm.source_amp, sizeof(res->source_amp));
-	memcpy(res->lens_light_amp, fm.light_amp, sizeof(res->lens_light_amp));
-	res->chi2 = pixel_chi2(r, fm.npix * fm.nb);
-	res->dof = unmasked(&fm) - SG_FIT_NPARAMS - 2 * fm.nb;
-	res->chi2_reduced = res->dof > 0 ? res->chi2 / res->dof : NAN;
-	res->arc_snr = fit_model_source_snr(&fm);
-	res->iterations = out.iterations;
-	res->evaluations = out.evaluations;
-	verdict(&fm, &out, res);
 done:
 	res->seconds = sg_fit_clock() - t0;
 	sg_free(out.cov);
-	sg_free(r);
+	sg_free(clip);
 	fit_model_free(&fm);
 	return ok;
 }
