@@ -71,7 +71,9 @@ typedef enum sg_nn_task
 typedef enum sg_nn_norm
 {
 	SG_NN_NORM_NONE = 0,		/* pixels used as they are */
-	SG_NN_NORM_NOISE = 1		/* each band divided by its noise σ (given or robust) */
+	SG_NN_NORM_NOISE = 1,		/* each band divided by its noise σ (given or robust) */
+	SG_NN_NORM_SUBTRACTED = 2	/* the lens light subtracted first (fit.h,
+								 * supersampling 1), then as NOISE */
 } sg_nn_norm;
 
 typedef struct sg_nn_stage

@@ -8,7 +8,9 @@
  * deviation of the pixels in a border 4 pixels wide), and compressed with
  * y = 10 asinh(x / (10 σ)), linear for faint light and logarithmic for the
  * bright lens galaxy.  Masked (NaN) pixels become 0.  Scaling a stamp's flux
- * units does not change the result.
+ * units does not change the result.  For a model trained on stamps without
+ * their lens light (SG_NN_NORM_SUBTRACTED), a fitted Sérsic lens light is
+ * subtracted first (sg_subtract_lens_light).
  */
 #ifndef SGLENS_NN_INPUT_H
 #define SGLENS_NN_INPUT_H

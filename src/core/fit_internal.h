@@ -65,6 +65,7 @@ typedef struct fit_model
 	size_t		npix;			/* nx × ny */
 	sg_psf		psf[SG_MAX_BANDS];
 	float	   *inv_sigma;		/* nb × npix: 1/σ, 0 where masked */
+	float	   *data;			/* nb × npix: the pixels, 0 where masked */
 	float	   *clip;			/* npix: 1, or 0 where the lens-light stage clips */
 	sg_image   *source_shape;	/* nb bands: unit-amplitude source, PSF-convolved */
 	sg_image   *light_shape;	/* nb bands: unit-amplitude lens light, PSF-convolved */

@@ -117,6 +117,7 @@ band_weights(fit_model *fm, int b, double exposure, sg_status *st)
 	{
 		double		var = sigma * sigma;
 
+		fm->data[(size_t) b * fm->npix + i] = isnan(d[i]) ? 0.0f : d[i];
 		if (isnan(d[i]))
 		{
 			w[i] = 0;
@@ -159,12 +160,13 @@ fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *opt, sg
 		if (!fit_band_psf(img, opt->psf_image, b, &fm->psf[b], st))
 			return false;
 	fm->inv_sigma = sg_malloc(fm->npix * fm->nb * sizeof(float));
+	fm->data = sg_malloc(fm->npix * fm->nb * sizeof(float));
 	fm->clip = sg_malloc(fm->npix * sizeof(float));
 	fm->scene = sg_malloc(sizeof(sg_scene));
 	fm->source_shape = sg_image_new(fm->nx, fm->ny, fm->nb, img->pixel_scale, st);
 	fm->light_shape = sg_image_new(fm->nx, fm->ny, fm->nb, img->pixel_scale, st);
 	fm->one = sg_image_new(fm->nx, fm->ny, 1, img->pixel_scale, st);
-	if (!fm->inv_sigma || !fm->clip || !fm->scene || !fm->source_shape || !fm->light_shape ||
+	if (!fm->inv_sigma || !fm->data || !fm->clip || !fm->scene || !fm->source_shape || !fm->light_shape ||
 		!fm->one)
 	{
 		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
@@ -195,6 +197,7 @@ void
 fit_model_free(fit_model *fm)
 {
 	sg_free(fm->inv_sigma);
+	sg_free(fm->data);
 	sg_free(fm->clip);
 	sg_free(fm->scene);
 	sg_free(fm->source_shape);
@@ -279,36 +282,66 @@ render_shape(fit_model *fm, bool source, sg_image *shape, sg_status *st)
 	return ok;
 }
 
+/* Partial sums per pixel loop (vectorisable without reassociating). */
+#define LANES 8
+
 /* Non-negative weighted least squares for the two amplitudes of band b. */
 static void
 solve_amplitudes(fit_model *fm, int b, bool with_source)
 {
-	const float *d = sg_image_band_pixels(fm->img, b),
+	const float *d = fm->data + (size_t) b * fm->npix,
 			   *s = sg_image_band_pixels(fm->source_shape, b),
 			   *l = sg_image_band_pixels(fm->light_shape, b),
 			   *w = fm->inv_sigma + (size_t) b * fm->npix;
-	double		ss = 0,
-				sl = 0,
-				ll = 0,
-				sd = 0,
-				ld = 0,
+	float		on = with_source ? 1.0f : 0.0f;
+	double		acc[5][LANES] = {{0}},
+				sum[5] = {0},
+				ss,
+				sl,
+				ll,
+				sd,
+				ld,
 				det,
 				a = 0,
 				c = 0;
+	size_t		n = fm->npix,
+				i;
 
-	for (size_t i = 0; i < fm->npix; i++)
+	/* weighted sums in LANES independent partial sums (vectorisable); masked
+	 * pixels have weight 0 and data 0 */
+	for (i = 0; i + LANES <= n; i += LANES)
+		for (int k = 0; k < LANES; k++)
+		{
+			double		w2 = (double) (w[i + k] * w[i + k] * fm->clip[i + k]);
+			double		si = (double) (on * s[i + k]),
+						li = l[i + k],
+						di = d[i + k];
+
+			acc[0][k] += w2 * si * si;
+			acc[1][k] += w2 * si * li;
+			acc[2][k] += w2 * li * li;
+			acc[3][k] += w2 * si * di;
+			acc[4][k] += w2 * li * di;
+		}
+	for (int j = 0; j < 5; j++)
+		for (int k = 0; k < LANES; k++)
+			sum[j] += acc[j][k];
+	for (; i < n; i++)
 	{
-		double		w2 = (double) w[i] * w[i] * fm->clip[i];
-		double		si = with_source ? s[i] : 0;
+		double		w2 = (double) (w[i] * w[i] * fm->clip[i]);
+		double		si = (double) (on * s[i]);
 
-		if (w2 == 0)
-			continue;
-		ss += w2 * si * si;
-		sl += w2 * si * l[i];
-		ll += w2 * (double) l[i] * l[i];
-		sd += w2 * si * d[i];
-		ld += w2 * (double) l[i] * d[i];
+		sum[0] += w2 * si * si;
+		sum[1] += w2 * si * l[i];
+		sum[2] += w2 * (double) l[i] * l[i];
+		sum[3] += w2 * si * d[i];
+		sum[4] += w2 * (double) l[i] * d[i];
 	}
+	ss = sum[0];
+	sl = sum[1];
+	ll = sum[2];
+	sd = sum[3];
+	ld = sum[4];
 	det = ss * ll - sl * sl;
 	if (with_source && det > 1e-12 * ss * ll && ss > 0 && ll > 0)
 	{
@@ -371,19 +404,19 @@ fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 	fm->light_valid = true;
 	for (int b = 0; b < fm->nb; b++)
 	{
-		const float *d = sg_image_band_pixels(fm->img, b),
+		const float *d = fm->data + (size_t) b * fm->npix,
 				   *s = sg_image_band_pixels(fm->source_shape, b),
 				   *l = sg_image_band_pixels(fm->light_shape, b),
 				   *w = fm->inv_sigma + (size_t) b * fm->npix;
 		double	   *rb = r + (size_t) b * fm->npix;
+		float		sa,
+					la;
 
 		solve_amplitudes(fm, b, with_source);
+		sa = with_source ? (float) fm->source_amp[b] : 0.0f;
+		la = (float) fm->light_amp[b];
 		for (size_t i = 0; i < fm->npix; i++)
-		{
-			double		m = fm->light_amp[b] * l[i] + (with_source ? fm->source_amp[b] * s[i] : 0);
-
-			rb[i] = w[i] == 0 ? 0 : w[i] * fm->clip[i] * (d[i] - m);
-		}
+			rb[i] = w[i] * fm->clip[i] * (d[i] - la * l[i] - sa * s[i]);
 	}
 	if (fm->stage == FIT_FULL && fm->has_prior)
 		for (int k = 0; k < SG_LENS_NPARAMS; k++)

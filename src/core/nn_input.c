@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sglens/alloc.h"
+#include "sglens/fit.h"
 #include "sglens/nn_input.h"
 
 #define BORDER 4
@@ -95,6 +96,16 @@ check_stamp(const sg_image *img, const sg_nn_info *info, int size, int *idx, sg_
 	return true;
 }
 
+/* The stamp minus its fitted lens light, as models with SG_NN_NORM_SUBTRACTED see it. */
+static sg_image *
+subtracted(const sg_image *img, sg_status *st)
+{
+	sg_fit_options opt = sg_fit_defaults();
+
+	opt.supersampling = 1;
+	return sg_subtract_lens_light(img, &opt, NULL, st);
+}
+
 bool
 sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float *out,
 					sg_status *st)
@@ -102,9 +113,22 @@ sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float
 	int			idx[SG_NN_MAX_BANDS];
 	int			x0 = (img->nx - size) / 2,
 				y0 = (img->ny - size) / 2;
+	bool		ok;
 
 	if (!check_stamp(img, info, size, idx, st))
 		return false;
+	if (info->norm == SG_NN_NORM_SUBTRACTED)
+	{
+		sg_image   *sub = subtracted(img, st);
+		sg_nn_info	plain = *info;
+
+		if (sub == NULL)
+			return false;
+		plain.norm = SG_NN_NORM_NOISE;
+		ok = sg_nn_prepare_input(sub, &plain, size, out, st);
+		sg_free(sub);
+		return ok;
+	}
 	for (int b = 0; b < info->nbands; b++)
 	{
 		const float *src = sg_image_band_pixels(img, idx[b]);

@@ -116,7 +116,8 @@ sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
 				info->pixel_scale);
 		return false;
 	}
-	if (info->norm != SG_NN_NORM_NONE && info->norm != SG_NN_NORM_NOISE)
+	if (info->norm != SG_NN_NORM_NONE && info->norm != SG_NN_NORM_NOISE &&
+		info->norm != SG_NN_NORM_SUBTRACTED)
 	{
 		sg_fail(st, SG_ERR_VALUE, "unknown normalisation code %d", (int) info->norm);
 		return false;
@@ -259,7 +260,7 @@ read_header(binio_reader *r, sg_nn_info *info, sg_nn_spec *s, uint32_t *ntensors
 			return false;
 	if (!binio_get_field(r, "input size", 1, SG_NN_MAX_INPUT, &s->in_size) ||
 		!binio_get_f64(r, &info->pixel_scale) ||
-		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_NOISE, &norm))
+		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_SUBTRACTED, &norm))
 		return false;
 	info->norm = norm;
 	if (!binio_get_field(r, "input channels", 1, SG_NN_MAX_BANDS, &s->in_channels) ||

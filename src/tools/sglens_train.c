@@ -10,6 +10,8 @@
  * SG_LENS_NPARAMS lens parameters (dataset.h) of a population of lenses
  * only, as a mean and a log-variance each, with the Gaussian negative
  * log-likelihood; the augmentation moves the targets with the pixels.
+ * --subtract-lens-light trains on stamps whose fitted lens light was
+ * subtracted (the model then asks for the same at inference).
  *
  * Every batch is fresh members of the population (seed): step s uses ids
  * s·B .. s·B+B−1, augmented (flips, 90° rotations, shifts of up to --shift
@@ -53,6 +55,7 @@ typedef struct options
 	const char *ckpt_dir;
 	const char *stages;
 	bool		modeller;
+	bool		subtract;
 	int			input;
 	int			shift;
 	int			stem;
@@ -90,7 +93,7 @@ usage(void)
 			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
 			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n"
-			"       [--task finder|modeller]\n");
+			"       [--task finder|modeller] [--subtract-lens-light]\n");
 	exit(2);
 }
 
@@ -106,7 +109,7 @@ parse_options(int argc, char **argv, options *o)
 		{"stages", 1, 0, 'g'}, {"supersampling", 1, 0, 'u'},
 		{"weight-decay", 1, 0, 'w'}, {"warmup", 1, 0, 'W'}, {"eval-every", 1, 0, 'e'},
 		{"eval-n", 1, 0, 'E'}, {"checkpoint-every", 1, 0, 'k'}, {"stop-at", 1, 0, 'T'},
-		{"task", 1, 0, 't'}, {0, 0, 0, 0}
+		{"task", 1, 0, 't'}, {"subtract-lens-light", 0, 0, 'L'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -189,6 +192,9 @@ parse_options(int argc, char **argv, options *o)
 				break;
 			case 'T':
 				o->stop_at = atol(optarg);
+				break;
+			case 'L':
+				o->subtract = true;
 				break;
 			case 't':
 				if (strcmp(optarg, "modeller") != 0 && strcmp(optarg, "finder") != 0)
@@ -530,6 +536,8 @@ main(int argc, char **argv)
 	tool_finder_info(o.model, o.version, &sv, &info);
 	if (o.modeller)
 		info.task = SG_NN_TASK_REGRESSION;
+	if (o.subtract)
+		info.norm = SG_NN_NORM_SUBTRACTED;
 	labels = o.modeller ? SG_LENS_NPARAMS : 1;
 	train = (sg_dataset_spec)
 	{

@@ -8,6 +8,7 @@
 
 #include "sglens/alloc.h"
 #include "sglens/fit.h"
+#include "sglens/nn_input.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
 #include "unit.h"
@@ -218,6 +219,59 @@ test_lens_light(void)
 	free(sc);
 }
 
+/*
+ * A model trained on stamps without their lens light (normalisation code
+ * SG_NN_NORM_SUBTRACTED) sees exactly the subtracted stamp, noise-normalised.
+ */
+static void
+test_subtracted_input(void)
+{
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_image   *img,
+			   *sub;
+	sg_fit_options o = sg_fit_defaults();
+	sg_nn_info	info;
+	sg_status	st = {0};
+	float	   *a = malloc(3 * 32 * 32 * sizeof(float)),
+			   *b = malloc(3 * 32 * 32 * sizeof(float)),
+			   *c = malloc(3 * 32 * 32 * sizeof(float));
+
+	lsst(&sv);
+	make_scene(&sv, 22.5, 19.5, sc);
+	img = make_stamp(sc, &sv, 11);
+	memset(&info, 0, sizeof(info));
+	info.task = SG_NN_TASK_REGRESSION;
+	strcpy(info.name, "t");
+	info.nbands = 3;
+	strcpy(info.bands[0], "g");
+	strcpy(info.bands[1], "r");
+	strcpy(info.bands[2], "i");
+	info.pixel_scale = 0.2;
+	info.norm = SG_NN_NORM_SUBTRACTED;
+	CHECK(sg_nn_prepare_input(img, &info, 32, a, &st));
+	o.supersampling = 1;
+	sub = sg_subtract_lens_light(img, &o, NULL, &st);
+	info.norm = SG_NN_NORM_NOISE;
+	CHECK(sub && sg_nn_prepare_input(sub, &info, 32, b, &st));
+	CHECK(sg_nn_prepare_input(img, &info, 32, c, &st));
+	CHECK(memcmp(a, b, 3 * 32 * 32 * sizeof(float)) == 0);
+	/* the lens light is gone: at the centre less than 5% of it is left (inputs
+	 * are 10 asinh(x / 10) of the S/N x) */
+	CHECK(fabs(sinh(a[16 * 32 + 16] / 10.0)) < 0.05 * sinh(c[16 * 32 + 16] / 10.0));
+	/* no PSF, no subtraction */
+	info.norm = SG_NN_NORM_SUBTRACTED;
+	img->bands[0].psf_fwhm = NAN;
+	CHECK(!sg_nn_prepare_input(img, &info, 32, a, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
+	sg_free(sub);
+	sg_free(img);
+	free(sc);
+	free(a);
+	free(b);
+	free(c);
+}
+
 /* Pure noise, and a stamp without PSF information. */
 static void
 test_bad_input(void)
@@ -249,6 +303,7 @@ main(void)
 	test_prior();
 	test_error_calibration();
 	test_lens_light();
+	test_subtracted_input();
 	test_bad_input();
 	return UNIT_REPORT("test_fit");
 }
