@@ -39,6 +39,26 @@ FROM lm_stamps s, lm_fit f,
 		sg_to_array(lens_model_residual(s.img, (f.m).params))) WITH ORDINALITY u(d, r, i)) b USING (i)
 WHERE s.what = 'lens';
 
+-- the fit works at any pixel scale with a pixelised PSF: an HST-like F814W
+-- preset at 0.08"/pixel and a 15x15 PSF image with extended wings
+INSERT INTO sglens_survey VALUES ('HST-test', 0.08, 3.0, 1.5, 'HST ACS-like test preset', 'test');
+INSERT INTO sglens_survey_band VALUES ('HST-test', 'F814W', 0, 25.94, 22.0, 0.1, 600, 4);
+CREATE TABLE lm_psf AS
+SELECT sgimage((SELECT array_agg(r ORDER BY y) FROM (SELECT y, array_agg((
+		exp(-(x * x + y * y) / (2 * 0.8 ^ 2)) + 0.02 / (1 + (x * x + y * y) / 4.0) ^ 2)::float4 ORDER BY x) AS r
+	FROM generate_series(-7, 7) x, generate_series(-7, 7) y GROUP BY y) rows), 0.08, ARRAY['F814W']) AS psf;
+CREATE TABLE lm_hst AS
+SELECT sg_set_band(simulate_lens(:'lens', 'HST-test', 80, 3, psf => psf), 'F814W', psf_fwhm => 'NaN') AS img, psf
+FROM lm_psf;
+SELECT (m).converged, abs((m).theta_e - 1.2) < 0.012 AS theta_e_1pct,
+	abs((m).e1 - 0.12) < 0.02 AND abs((m).e2 + 0.06) < 0.02 AS ellipticity,
+	(m).chi2 BETWEEN 0.8 AND 1.3 AS chi2
+FROM (SELECT lens_model(img, 'fit', psf => psf, survey => 'HST-test') AS m FROM lm_hst) t;
+-- the same stamp without its PSF cannot be fitted; the CNN does not take 0.08"/pixel
+SELECT sg_test_error($$SELECT lens_model(img, 'fit') FROM lm_hst$$);
+SELECT sg_test_error($$SELECT lens_model(img, 'cnn') FROM lm_hst$$);
+DELETE FROM sglens_survey WHERE name = 'HST-test';
+
 -- lenses without arcs and pure noise are not presented as fits
 SELECT what, (m).converged, (m).note
 FROM (SELECT what, lens_model(img, 'fit', survey => 'LSST') AS m FROM lm_stamps WHERE what <> 'lens') t ORDER BY what;
@@ -90,4 +110,4 @@ RESET statement_timeout;
 SELECT p.proname, p.provolatile, p.proparallel
 FROM pg_proc p WHERE p.proname IN ('lens_model', 'lens_light_subtract', 'lens_model_residual') ORDER BY 1;
 DELETE FROM sglens_model WHERE name = 'sglens-test-modeller';
-DROP TABLE lm_stamps, lm_fit, lm_big;
+DROP TABLE lm_stamps, lm_fit, lm_big, lm_psf, lm_hst;

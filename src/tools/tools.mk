@@ -121,3 +121,39 @@ models-eval: $(SGLENS_EVAL)
 	} > models/EVALUATION.md
 
 .PHONY: models-eval
+
+# ---- evaluation of the shipped modellers: models/EVALUATION-modellers.md ----
+# 2,000 held-out lenses per model (seeds 9101 and 9102), methods cnn, fit and
+# cnn+fit; rows go to build/train/modeller-*-eval.tsv, and a killed run goes
+# on where it stopped.
+MODELLER_EVAL_N = 2000
+
+modellers-eval: $(SGLENS_MODELEVAL)
+	@mkdir -p $(TRAIN_DIR)
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
+		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(TRAIN_DIR)/modeller-ground-eval.tsv \
+		> $(TRAIN_DIR)/eval-modeller-ground.md
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
+		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(TRAIN_DIR)/modeller-space-eval.tsv \
+		> $(TRAIN_DIR)/eval-modeller-space.md
+	{ \
+	echo "# Evaluation of the shipped lens modellers"; echo; \
+	echo "Written by \`make modellers-eval\` on $$(date -u '+%Y-%m-%d %H:%M UTC') on $$(nproc) cores of"; \
+	echo "\`$$(lscpu | sed -n 's/^Model name: *//p')\`, one thread per process, OpenBLAS $(TRAIN_ENV)."; \
+	echo "Each method runs as \`lens_model()\` does: 'cnn' is one pass of the modeller, 'fit' the likelihood fit"; \
+	echo "from the automatic start, 'cnn+fit' the fit from the CNN's estimate with it as a Gaussian prior"; \
+	echo "(exposure times from the survey preset for the Poisson term). Times are wall-clock per stamp,"; \
+	echo "measured while other work shared the 2 cores."; \
+	echo; echo "## Ground: $(MODELLER_GROUND)"; echo; \
+	echo "Trained with \`make modellers-ground\`:"; echo; echo '```'; \
+	echo "sglens-train $(MODELLER_GROUND_ARGS)"; echo '```'; echo; \
+	echo "Training time: $$($(call training_time,modeller-ground)) s (one thread)."; echo; \
+	cat $(TRAIN_DIR)/eval-modeller-ground.md; \
+	echo; echo "## Space: $(MODELLER_SPACE)"; echo; \
+	echo "Trained with \`make modellers-space\`:"; echo; echo '```'; \
+	echo "sglens-train $(MODELLER_SPACE_ARGS)"; echo '```'; echo; \
+	echo "Training time: $$($(call training_time,modeller-space)) s (one thread)."; echo; \
+	cat $(TRAIN_DIR)/eval-modeller-space.md; \
+	} > models/EVALUATION-modellers.md
+
+.PHONY: modellers-eval
