@@ -1,0 +1,14 @@
+# bench/bench_model.mk — inference speed of a weights file against its
+# PyTorch peer (the top Makefile includes every bench/*.mk).
+#   make bench_peer     both, on the shipped ground finder
+BENCH_MODEL = $(BUILD)/bench/bench_model
+
+$(BENCH_MODEL): bench/bench_model.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
+
+bench_peer: $(BENCH_MODEL)
+	OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX $(BENCH_MODEL) models/sglens-finder-ground-v1.sgw
+	python3 bench/torch_peer.py
+
+.PHONY: bench_peer
