@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(
 	build-essential pkg-config clang libclang-rt-14-dev
-	postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3
+	postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-15-plproxy
+	postgresql-15-cron
 	libcfitsio-dev libpng-dev libopenblas-dev libfftw3-dev
 	python3 python3-astropy python3-numpy
 )

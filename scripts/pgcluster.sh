@@ -37,6 +37,15 @@ fsync = off
 max_worker_processes = 8
 max_parallel_workers_per_gather = 2
 CONF
+		# pg_cron runs scheduled jobs (docs/reprocess.md); its jobs connect
+		# through the Unix socket, as the cluster listens on no TCP port
+		if [ -f "$(pg_config --pkglibdir)/pg_cron.so" ]; then
+			cat >>"$dir/data/postgresql.conf" <<CONF
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.host = '$dir/socket'
+CONF
+		fi
 	fi
 	# OpenBLAS: one thread per backend (parallelism comes from parallel query),
 	# and its fastest kernels where the CPU has them (see docs/lens_score.md)

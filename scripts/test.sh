@@ -53,6 +53,9 @@ run_group "pg_regress" regress
 run_group "astropy interoperability" bash "$REPO/test/scripts/astropy_interop.sh"
 run_group "pg_dump / restore" bash "$REPO/test/scripts/dump_restore.sh"
 run_group "survey presets: tables = built-in" bash "$REPO/test/scripts/presets_consistency.sh"
+run_group "sg_reprocess: SIGKILL mid-run, resume" bash "$REPO/test/scripts/reprocess_crash.sh"
+run_group "sg_reprocess scheduled with pg_cron" bash "$REPO/test/scripts/reprocess_cron.sh"
+run_group "sharding (PL/Proxy, 3 shards)" bash "$REPO/test/scripts/shard.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -83,13 +83,37 @@ END $$;
 COMMENT ON FUNCTION sg_register_model(bytea, text, boolean, jsonb, boolean) IS
 	'register a model file (sglens weights or classic baseline) as a finder or modeller (by default what the file says); optionally make it the default for its task, bands and pixel scale';
 
+-- The one definition of which registered model a function uses (lens_score
+-- and lens_model call it from C; sg_finder_for for provenance): without a
+-- model name, the task's default model whose bands the stamp has and whose
+-- pixel scale it matches to 0.1% (SG_NN_SCALE_TOLERANCE), preferring the one
+-- that uses the most bands; with a name, that model's given version, else its
+-- default or newest version.
+CREATE FUNCTION sg_model_for(task text, bands text[], pixel_scale float8,
+	model_name text DEFAULT NULL, model_version text DEFAULT NULL,
+	OUT name text, OUT version text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT m.name, m.version
+	FROM sglens_model m
+	WHERE m.task = sg_model_for.task
+		AND CASE WHEN model_name IS NULL
+			THEN m.is_default AND m.bands <@ sg_model_for.bands
+				AND abs(m.pixel_scale - sg_model_for.pixel_scale) <= 1e-3 * m.pixel_scale
+			ELSE m.name = model_name AND (model_version IS NULL OR m.version = model_version) END
+	ORDER BY cardinality(m.bands) DESC, m.is_default DESC, m.created DESC, m.version DESC
+	LIMIT 1;
+END;
+COMMENT ON FUNCTION sg_model_for(text, text[], float8, text, text) IS
+	'the registered model (name, version) of a task that a stamp with these bands and pixel scale gets, by default or by name; NULLs when none';
+
 CREATE FUNCTION lens_score(img sgimage, model text DEFAULT NULL) RETURNS float4
-	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C STABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C STABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION lens_score(sgimage, text) IS
 	'probability in [0, 1] that the stamp shows a strong lens, from the named finder or the default one for its bands and pixel scale';
 
 CREATE FUNCTION lens_score(img sgimage, model text, version text) RETURNS float4
-	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION lens_score(sgimage, text, text) IS
 	'probability that the stamp shows a strong lens, from one fixed, registered model version';
 

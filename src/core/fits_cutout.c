@@ -25,9 +25,9 @@ typedef struct cutout_box
 	long		last[3];
 } cutout_box;
 
-/* Open a tile file without cfitsio's extended filename syntax. */
-static fitsfile *
-open_tile(const char *path, sg_status *st)
+/* Open a tile file without cfitsio's extended filename syntax (see fits_internal.h). */
+fitsfile *
+sg_fits_open_tile(const char *path, sg_status *st)
 {
 	struct stat sb;
 	fitsfile   *f = NULL;
@@ -66,9 +66,9 @@ is_2d_image(const sg_fits_dims *dims)
 	return dims->naxis >= 2 && dims->nplanes == 1;
 }
 
-/* Move to the requested HDU, or the first 2-D image when hdu is 0. */
-static bool
-select_hdu(fitsfile *f, int hdu, sg_fits_dims *dims, sg_status *st)
+/* Move to the requested HDU, or the first 2-D image when hdu is 0 (see fits_internal.h). */
+bool
+sg_fits_select_image(fitsfile *f, int hdu, sg_fits_dims *dims, sg_status *st)
 {
 	for (int h = hdu > 0 ? hdu : 1; h <= SG_FITS_MAX_HDUS; h++)
 	{
@@ -182,7 +182,7 @@ cut(fitsfile *f, int hdu, double ra, double dec, int size, const char *band_name
 	sg_image   *img;
 	double		scale;
 
-	if (!select_hdu(f, hdu, &dims, st) || !sg_fits_read_wcs(f, &wcs, st))
+	if (!sg_fits_select_image(f, hdu, &dims, st) || !sg_fits_read_wcs(f, &wcs, st))
 		return NULL;
 	if (!wcs.celestial)
 	{
@@ -234,7 +234,7 @@ sg_fits_cutout(const char *path, int hdu, double ra, double dec, int size,
 	if (!sg_image_check_shape(size, size, 1, st) ||
 		(band_name != NULL && !sg_band_name_valid(band_name, st)))
 		return NULL;
-	f = open_tile(path, st);
+	f = sg_fits_open_tile(path, st);
 	if (f == NULL)
 		return NULL;
 	img = cut(f, hdu, ra, dec, size, band_name, st);

@@ -54,6 +54,18 @@ void		sg_fits_fail(sg_status *st, sg_code code, int status, bool stack,
 						 const char *fmt,...)
 			__attribute__((format(printf, 5, 6)));
 
+/*
+ * Open a FITS tile file on disk read-only, as a plain file name (cfitsio's
+ * extended filename syntax is not interpreted); only regular files.
+ */
+fitsfile   *sg_fits_open_tile(const char *path, sg_status *st);
+
+/*
+ * Move to HDU hdu (1-based) of a tile, which must hold a 2-D image, or to
+ * the first HDU holding one when hdu is 0; dims gets its shape.
+ */
+bool		sg_fits_select_image(fitsfile *f, int hdu, sg_fits_dims *dims, sg_status *st);
+
 /* Close a file (NULL allowed), ignoring errors, and clear cfitsio's messages. */
 void		sg_fits_close(fitsfile *f);
 

@@ -141,10 +141,10 @@ sgpg_model *
 sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *name,
 			   const char *version)
 {
-	char	   *registry = quote_qualified_identifier(get_namespace_name(get_func_namespace(func_oid)),
-													   "sglens_model");
+	char	   *schema = get_namespace_name(get_func_namespace(func_oid));
+	char	   *registry = quote_qualified_identifier(schema, "sglens_model");
 	Datum		bands[SG_MAX_BANDS];
-	Datum		args[4];
+	Datum		args[5];
 	char	   *q;
 	char	   *mname,
 			   *mversion;
@@ -153,18 +153,17 @@ sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *na
 
 	for (int b = 0; b < img->nbands; b++)
 		bands[b] = CStringGetTextDatum(img->bands[b].name);
-	args[0] = PointerGetDatum(construct_array(bands, img->nbands, TEXTOID, -1, false, TYPALIGN_INT));
-	args[1] = Float8GetDatum(img->pixel_scale);
-	args[2] = name ? CStringGetTextDatum(name) : (Datum) 0;
-	args[3] = version ? CStringGetTextDatum(version) : (Datum) 0;
-	q = psprintf("SELECT name, version FROM %s WHERE task = '%s' AND "
-				 "CASE WHEN $3 IS NULL THEN is_default AND bands <@ $1 AND abs(pixel_scale - $2) <= %g * pixel_scale "
-				 "ELSE name = $3 AND ($4 IS NULL OR version = $4) END "
-				 "ORDER BY cardinality(bands) DESC, is_default DESC, created DESC, version DESC LIMIT 1",
-				 registry, task_names[task], SG_NN_SCALE_TOLERANCE);
+	args[0] = CStringGetTextDatum(task_names[task]);
+	args[1] = PointerGetDatum(construct_array(bands, img->nbands, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = Float8GetDatum(img->pixel_scale);
+	args[3] = name ? CStringGetTextDatum(name) : (Datum) 0;
+	args[4] = version ? CStringGetTextDatum(version) : (Datum) 0;
+	/* the look-up itself is the SQL function sg_model_for (90_models.sql) */
+	q = psprintf("SELECT name, version FROM %s($1, $2, $3, $4, $5) WHERE name IS NOT NULL",
+				 quote_qualified_identifier(schema, "sg_model_for"));
 	SPI_connect();
-	if (SPI_execute_with_args(q, 4, (Oid[]) {TEXTARRAYOID, FLOAT8OID, TEXTOID, TEXTOID}, args,
-							  (char[]) {' ', ' ', name ? ' ' : 'n', version ? ' ' : 'n'}, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_with_args(q, 5, (Oid[]) {TEXTOID, TEXTARRAYOID, FLOAT8OID, TEXTOID, TEXTOID}, args,
+							  (char[]) {' ', ' ', ' ', name ? ' ' : 'n', version ? ' ' : 'n'}, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "model registry look-up failed");
 	if (SPI_processed == 0)
 	{

@@ -101,9 +101,9 @@ path_allowed(const char *path, bool resolve)
 	return false;
 }
 
-/* Check a requested tile path; returns its resolved real path. */
-static char *
-resolve_tile_path(const char *requested)
+/* Check a requested tile path; returns its resolved real path (see sgpg_tiles.h). */
+char *
+sgpg_resolve_tile_path(const char *requested)
 {
 	char	   *path;
 	char		real[PATH_MAX];
@@ -154,7 +154,7 @@ sgimage_cutout(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
-	path = resolve_tile_path(sgpg_text(PG_GETARG_DATUM(0)));
+	path = sgpg_resolve_tile_path(sgpg_text(PG_GETARG_DATUM(0)));
 	size = PG_GETARG_INT32(3);
 	band = PG_ARGISNULL(4) ? NULL : sgpg_text(PG_GETARG_DATUM(4));
 	hdu = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5);
