@@ -62,7 +62,7 @@ core: $(CORE_LIB)
 UNIT_SRCS = $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS = $(patsubst test/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-$(BUILD)/unit/%: test/unit/%.c test/unit/unit.h $(CORE_LIB)
+$(BUILD)/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CORE_CC) $(CORE_CFLAGS) -Itest/unit $< $(CORE_LIB) $(CORE_LIBS) -o $@
 

@@ -19,31 +19,9 @@
 #include "sglens/fit.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
+#include "lens_fixture.h"
 
-static const double truth[SG_LENS_NPARAMS] = {1.2, 0.12, -0.06, 0.05, -0.03, 0.03, -0.02};
-
-static void
-make_scene(const sg_survey *sv, sg_scene *sc)
-{
-	memset(sc, 0, sizeof(*sc));
-	sc->n_mass = 2;
-	sc->mass[0] = (sg_mass_profile) {.type = SG_MASS_SIE, .theta_e = truth[0], .e1 = truth[1],
-	.e2 = truth[2], .center_x = truth[3], .center_y = truth[4]};
-	sc->mass[1] = (sg_mass_profile) {.type = SG_MASS_SHEAR, .gamma1 = truth[5], .gamma2 = truth[6]};
-	sc->n_source = 1;
-	sc->source[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .r_sersic = 0.25,
-	.n_sersic = 1, .e1 = 0.1, .e2 = 0.15, .center_x = 0.12, .center_y = 0.08};
-	sc->n_lens_light = 1;
-	sc->lens_light[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .r_sersic = 1.0,
-	.n_sersic = 4, .e1 = 0.1, .e2 = -0.05, .center_x = truth[3], .center_y = truth[4]};
-	for (int b = 0; b < sv->nbands; b++)
-	{
-		double		zp = sv->bands[b].zeropoint;
-
-		sc->source[0].amp[b] = sg_light_amp_for_flux(&sc->source[0], pow(10, -0.4 * (22.5 - zp)));
-		sc->lens_light[0].amp[b] = sg_light_amp_for_flux(&sc->lens_light[0], pow(10, -0.4 * (19.5 - zp)));
-	}
-}
+#define truth fixture_truth
 
 static int
 cmp(const void *a, const void *b)
@@ -66,7 +44,7 @@ main(int argc, char **argv)
 
 	if (!sg_survey_preset("LSST", &sv, &st) || !sg_survey_select_bands(&sv, "g,r,i", &st))
 		return 1;
-	make_scene(&sv, sc);
+	fixture_scene(&sv, 22.5, 19.5, sc);
 	printf("| stamp | start | median time | iterations | evaluations | θ_E |\n|---|---|---|---|---|---|\n");
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		for (int automatic = 0; automatic < 2; automatic++)

@@ -272,22 +272,13 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	free(x);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* The q-quantile of v[0..n) (sorted in place); NaN when empty. */
 static double
 quantile(double *v, int n, double q)
 {
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof(double), cmp_double);
+	qsort(v, n, sizeof(double), tool_cmp_double);
 	return v[(int) fmin(n - 1, floor(q * n))];
 }
 

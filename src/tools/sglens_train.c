@@ -415,16 +415,6 @@ schedule(const options *o, long step)
 	return (float) (lo + 0.5 * (o->lr - lo) * (1 + cos(M_PI * fmin(t, 1.0))));
 }
 
-/* Compare for qsort: ascending doubles. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * Run a modeller on the held-out set; print the mean negative
  * log-likelihood, the median relative error of theta_E, and each
@@ -461,7 +451,7 @@ evaluate_modeller(sg_nn_model *m, const float *x, const float *y, int n, size_t 
 		}
 		rel[i] = fabs(o[0] / y[i * k] - 1);
 	}
-	qsort(rel, n, sizeof(double), cmp_double);
+	qsort(rel, n, sizeof(double), tool_cmp_double);
 	printf("eval step %ld: held-out NLL %.4f theta_E median |rel. error| %.4f (%.0f s)\n", step,
 		   sg_nn_loss_gauss_nll(out, y, n, k, NULL), rel[n / 2], tool_now() - t0);
 	for (int j = 0; j < k; j++)

@@ -23,6 +23,15 @@ tool_die(const char *what, const sg_status *st)
 	exit(1);
 }
 
+int
+tool_cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
 double
 tool_now(void)
 {

@@ -11,6 +11,9 @@ void		tool_init(const char *program);
 /* Print "program: what: message" (the status's, else errno's) and exit 1. */
 void		tool_die(const char *what, const sg_status *st) __attribute__((noreturn));
 
+/* qsort comparison of doubles, ascending. */
+int			tool_cmp_double(const void *a, const void *b);
+
 /* Wall-clock seconds (monotonic). */
 double		tool_now(void);
 

@@ -11,34 +11,16 @@
 #include "sglens/nn_input.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
+#include "lens_fixture.h"
 #include "unit.h"
 
-static const double truth[SG_LENS_NPARAMS] = {1.2, 0.12, -0.06, 0.05, -0.03, 0.03, -0.02};
+#define truth fixture_truth
 
-/* A lens scene with the lens parameters above, in survey sv's bands (source magnitude m_src). */
+/* The reference lens (lens_fixture.h) in survey sv's bands. */
 static void
 make_scene(const sg_survey *sv, double m_src, double m_light, sg_scene *sc)
 {
-	memset(sc, 0, sizeof(*sc));
-	sc->n_mass = 2;
-	sc->mass[0] = (sg_mass_profile) {.type = SG_MASS_SIE, .theta_e = truth[0], .e1 = truth[1],
-	.e2 = truth[2], .center_x = truth[3], .center_y = truth[4]};
-	sc->mass[1] = (sg_mass_profile) {.type = SG_MASS_SHEAR, .gamma1 = truth[5], .gamma2 = truth[6]};
-	sc->n_source = 1;
-	sc->source[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .r_sersic = 0.25,
-	.n_sersic = 1, .e1 = 0.1, .e2 = 0.15, .center_x = 0.12, .center_y = 0.08};
-	sc->n_lens_light = 1;
-	sc->lens_light[0] = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .r_sersic = 1.0,
-	.n_sersic = 4, .e1 = 0.1, .e2 = -0.05, .center_x = truth[3], .center_y = truth[4]};
-	for (int b = 0; b < sv->nbands; b++)
-	{
-		double		zp = sv->bands[b].zeropoint;
-
-		sc->source[0].amp[b] = sg_light_amp_for_flux(&sc->source[0], pow(10, -0.4 * (m_src - zp)));
-		sc->lens_light[0].amp[b] = sg_light_amp_for_flux(&sc->lens_light[0], pow(10, -0.4 * (m_light - zp)));
-	}
-	if (m_src > 90)
-		sc->n_source = 0;
+	fixture_scene(sv, m_src, m_light, sc);
 }
 
 /* A noisy 48×48 LSST g,r,i stamp of the scene (noise seed). */
