@@ -63,6 +63,16 @@ DELETE FROM sglens_survey WHERE name = 'HST-test';
 SELECT what, (m).converged, (m).note
 FROM (SELECT what, lens_model(img, 'fit', survey => 'LSST') AS m FROM lm_stamps WHERE what <> 'lens') t ORDER BY what;
 
+-- sampler members: rings that hug a bright lens (no arc pixels stand out of
+-- the lens light) are still fitted; a companion galaxy whose fit once drove
+-- an amplitude to overflow gives an unconverged result, not an error
+SELECT id, kind, (m).converged,
+	CASE WHEN is_lens THEN abs((m).theta_e / (params #>> '{lens,0,theta_E}')::float8 - 1) < 0.03 END AS theta_e_3pct
+FROM (SELECT s.*, lens_model(image, 'fit', survey => 'LSST') AS m
+	FROM unnest('{225, 1241, 13507, 8780}'::int[]) i,
+		LATERAL simulate_lens_sample(1, 'LSST', 2026, lens_fraction => 0.01, bands => ARRAY['g', 'r', 'i'],
+			size => 48, first_id => i) s) t ORDER BY id;
+
 -- lens-light subtraction leaves noise where there are no arcs
 SELECT b, (SELECT sum((v / sg_noise(img, b)) ^ 2) / count(*)
 		FROM unnest(sg_to_array(lens_light_subtract(img), b)) v) BETWEEN 0.8 AND 1.3 AS noise_like

@@ -68,7 +68,8 @@ typedef struct sg_fit_result
 	double		chi2;			/* Σ of squared pixel residuals (without the prior) */
 	int			dof;			/* unmasked pixels − free parameters */
 	double		chi2_reduced;
-	double		arc_snr;		/* S/N of the fitted source's light: sqrt(Σ (model/σ)²) */
+	double		arc_snr;		/* significance of the lensed light:
+								 * sqrt(χ²(lens light alone, refitted) − χ²) */
 	int			iterations;
 	int			evaluations;	/* model evaluations */
 	double		seconds;

@@ -112,9 +112,6 @@ void		fit_model_project(const fit_model *fm, double *p);
 /* The finite-difference step of each parameter at p. */
 void		fit_model_steps(const double *p, double *h);
 
-/* S/N of the fitted source light: sqrt(Σ (amp · shape / σ)²) over unmasked pixels. */
-double		fit_model_source_snr(const fit_model *fm);
-
 /* The PSF of band b of img: the PSF image's band of that name (or its only band), else a Gaussian. */
 bool		fit_band_psf(const sg_image *img, const sg_image *psf_img, int b, sg_psf *psf,
 						 sg_status *st);
@@ -145,7 +142,8 @@ bool		fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out,
  * The source's starting centre and size (p[7..12]) from the clipped arc
  * pixels traced back through the mass of p; with scan_theta_e, first choose
  * θ_E (and keep p's centre and ellipticity) where the arc pixels trace back
- * most compactly.  Returns the number of arc pixels (0: no lensed light).
+ * most compactly.  Returns the number of arc pixels; with none, the source
+ * starts compact and just off the mass centre (θ_E unchanged).
  */
 int			fit_source_start(fit_model *fm, double *p, bool scan_theta_e);
 

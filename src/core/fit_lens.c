@@ -175,8 +175,7 @@ best_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status
 				break;
 			q[0] = thetas[k];
 			memcpy(fm->clip, clip, fm->npix * sizeof(float));
-			if (fit_source_start(fm, q, false) == 0)
-				continue;
+			fit_source_start(fm, q, false);
 		}
 		for (size_t i = 0; i < fm->npix; i++)
 			fm->clip[i] = 1;
@@ -204,6 +203,39 @@ result_init(sg_fit_result *res, int nb)
 	for (int j = 0; j < SG_FIT_NPARAMS; j++)
 		res->errors[j] = NAN;
 	res->chi2 = res->chi2_reduced = res->arc_snr = NAN;
+}
+
+/*
+ * How much the lensed source improves the fit: refit the lens light alone
+ * (every pixel, from the fit's lens light) and set res->arc_snr to
+ * sqrt(χ²(lens light only) − χ²(full model)), the significance of the
+ * lensed light that the lens light cannot take over.  r is work space for
+ * the residuals; fm's shapes and amplitudes are left as the full fit's.
+ */
+static bool
+lensed_light_significance(fit_model *fm, const double *p, double deadline, lm_outcome *out,
+						  sg_fit_result *res, double *r, sg_status *st)
+{
+	double		q[SG_FIT_NPARAMS],
+				chi2_light;
+	lm_outcome	light = *out;
+	bool		ok;
+
+	memcpy(q, p, sizeof(q));
+	light.cov = NULL;			/* out keeps the full fit's covariance */
+	ok = fit_run_stage(fm, FIT_LENS_LIGHT, q, 20, deadline, false, &light, st) &&
+		fit_model_residuals(fm, q, r, st);
+	if (!ok)
+		return false;
+	chi2_light = pixel_chi2(r, fm->npix * fm->nb);
+	res->arc_snr = sqrt(fmax(chi2_light - res->chi2, 0));
+	out->iterations = light.iterations;
+	out->evaluations = light.evaluations;
+	res->iterations = out->iterations;
+	res->evaluations = out->evaluations;
+	/* back to the full model's shapes and amplitudes */
+	fm->stage = FIT_FULL;
+	return fit_model_residuals(fm, p, r, st);
 }
 
 /*
@@ -237,11 +269,13 @@ final_fit(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_res
 		res->chi2 = pixel_chi2(r, fm->npix * fm->nb);
 		res->dof = unmasked(fm) - SG_FIT_NPARAMS - 2 * fm->nb;
 		res->chi2_reduced = res->dof > 0 ? res->chi2 / res->dof : NAN;
-		res->arc_snr = fit_model_source_snr(fm);
 		res->iterations = out->iterations;
 		res->evaluations = out->evaluations;
-		verdict(fm, out, res);
 	}
+	if (ok)
+		ok = lensed_light_significance(fm, p, deadline, out, res, r, st);
+	if (ok)
+		verdict(fm, out, res);
 	sg_free(out->cov);
 	out->cov = NULL;
 	sg_free(r);
@@ -251,20 +285,18 @@ final_fit(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_res
 /*
  * The automatic start from the lens light in p (with fm->clip the arc
  * pixels): the light's centre and shape for the mass, θ_E by back-tracing,
- * then the best of short fits.  Returns false on error; *arcs gets the
- * number of arc pixels (0: none, p unchanged beyond the mass).
+ * then the best of short fits.  Returns false on error.
  */
 static bool
-automatic_start(fit_model *fm, double *p, double deadline, lm_outcome *out, int *arcs,
-				sg_status *st)
+automatic_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status *st)
 {
 	p[1] = p[15];
 	p[2] = p[16];
 	p[5] = p[6] = 0;
 	p[0] = 1.0;
 	fit_model_project(fm, p);
-	*arcs = fit_source_start(fm, p, true);
-	return *arcs == 0 || best_start(fm, p, deadline, out, st);
+	fit_source_start(fm, p, true);
+	return best_start(fm, p, deadline, out, st);
 }
 
 bool
@@ -278,7 +310,6 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 				deadline = opt->time_budget > 0 ? t0 + opt->time_budget : 0;
 	float	   *clip = NULL;
 	bool		ok;
-	int			arcs = 0;
 
 	result_init(res, img->nbands);
 	ok = fit_model_init(&fm, img, opt, st);
@@ -306,18 +337,12 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 		/* the estimate, the source traced back through it */
 		memcpy(p, opt->start, SG_LENS_NPARAMS * sizeof(double));
 		fit_model_project(&fm, p);
-		arcs = fit_source_start(&fm, p, false);
+		fit_source_start(&fm, p, false);
 	}
-	else if (!(ok = automatic_start(&fm, p, deadline, &out, &arcs, st)))
+	else if (!(ok = automatic_start(&fm, p, deadline, &out, st)))
 		goto done;
-	memcpy(res->params, p, sizeof(p));
-	res->evaluations = out.evaluations;
-	res->iterations = out.iterations;
-	if (arcs == 0)
-	{
-		snprintf(res->note, sizeof(res->note), "no lensed light found around the lens galaxy");
-		goto done;
-	}
+	/* the full fit decides even when no arcs stood out of the lens light (a
+	 * ring hugging a bright lens hides from the clipping) */
 	if (!(ok = final_fit(&fm, p, deadline, &out, res, st)))
 		goto done;
 	/* a fit from the estimate that lands in a poor minimum: try the automatic start too */
@@ -328,9 +353,9 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 		result_init(&again, img->nbands);
 		memcpy(p, light, sizeof(p));
 		memcpy(fm.clip, clip, fm.npix * sizeof(float));
-		ok = automatic_start(&fm, p, deadline, &out, &arcs, st) &&
-			(arcs == 0 || final_fit(&fm, p, deadline, &out, &again, st));
-		if (ok && arcs > 0 && (again.converged || again.chi2 < res->chi2))
+		ok = automatic_start(&fm, p, deadline, &out, st) &&
+			final_fit(&fm, p, deadline, &out, &again, st);
+		if (ok && (again.converged || again.chi2 < res->chi2))
 			*res = again;
 		res->iterations = out.iterations;
 		res->evaluations = out.evaluations;

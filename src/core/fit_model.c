@@ -409,14 +409,15 @@ fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 				   *l = sg_image_band_pixels(fm->light_shape, b),
 				   *w = fm->inv_sigma + (size_t) b * fm->npix;
 		double	   *rb = r + (size_t) b * fm->npix;
-		float		sa,
+		double		sa,
 					la;
 
 		solve_amplitudes(fm, b, with_source);
-		sa = with_source ? (float) fm->source_amp[b] : 0.0f;
-		la = (float) fm->light_amp[b];
+		sa = with_source ? fm->source_amp[b] : 0.0;
+		la = fm->light_amp[b];
+		/* in double: a component almost outside the stamp can have a huge amplitude */
 		for (size_t i = 0; i < fm->npix; i++)
-			rb[i] = w[i] * fm->clip[i] * (d[i] - la * l[i] - sa * s[i]);
+			rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - la * l[i] - sa * s[i]);
 	}
 	if (fm->stage == FIT_FULL && fm->has_prior)
 		for (int k = 0; k < SG_LENS_NPARAMS; k++)
@@ -430,12 +431,12 @@ clamp_ellipticity(double *e1, double *e2, double emax)
 {
 	double		e = hypot(*e1, *e2);
 
-	if (!(e <= emax))
+	if (!isfinite(e))
+		*e1 = *e2 = 0;
+	else if (e > emax)
 	{
-		double		f = isfinite(e) ? emax / e : 0;
-
-		*e1 *= f;
-		*e2 *= f;
+		*e1 *= emax / e;
+		*e2 *= emax / e;
 	}
 }
 
@@ -474,24 +475,4 @@ fit_model_steps(const double *p, double *h)
 	h[10] = 1e-3 * p[10];
 	h[13] = 1e-3 * p[13];
 	h[14] = 1e-3 * p[14];
-}
-
-double
-fit_model_source_snr(const fit_model *fm)
-{
-	double		sum = 0;
-
-	for (int b = 0; b < fm->nb; b++)
-	{
-		const float *s = sg_image_band_pixels(fm->source_shape, b),
-				   *w = fm->inv_sigma + (size_t) b * fm->npix;
-
-		for (size_t i = 0; i < fm->npix; i++)
-		{
-			double		v = fm->source_amp[b] * s[i] * w[i];
-
-			sum += v * v;
-		}
-	}
-	return sqrt(sum);
 }

@@ -324,7 +324,15 @@ fit_source_start(fit_model *fm, double *p, bool scan_theta_e)
 		p[9] = fmin(fmax(sqrt(var), 0.05), 0.5);
 	}
 	else
+	{
+		/* no arcs stand out of the lens light (a ring close to a bright lens):
+		 * a compact source just off the mass centre, where its images form a
+		 * ring at θ_E */
 		n = 0;
+		p[7] = p[3] + 0.05 * p[0];
+		p[8] = p[4] + 0.05 * p[0];
+		p[9] = 0.2;
+	}
 	p[10] = 1;
 	p[11] = p[12] = 0;
 	sg_free(ax);
