@@ -9,10 +9,11 @@
  * lens fraction 1, never used in training), models each with every method
  * the way lens_model() does, and appends one tab-separated row per member
  * and method to FILE:
- *   id method arc_snr seconds converged chi2 truth×7 estimate×7 error×7
+ *   id method arc_snr clumps seconds converged chi2 truth×7 estimate×7 error×7
+ * (clumps: 1 when the source is a clumpy star-forming galaxy, 0 when smooth).
  * Rows already in FILE are kept and not recomputed, so a killed run goes on
  * where it stopped.  Then it prints, as Markdown, per method and arc S/N
- * bin: the fraction converged, the median and 68% interval of the θ_E
+ * bin (and for smooth and clumpy sources at S/N >= 20): the fraction converged, the median and 68% interval of the θ_E
  * relative error, the median absolute errors of e1, e2, the centre and the
  * shear, how often the quoted 1σ errors cover the truth, and the median time.
  */
@@ -55,6 +56,7 @@ typedef struct row
 	int			method;
 	double		snr,
 				seconds;
+	int			clumpy;			/* 1: clumpy source, 0: smooth */
 	int			converged;		/* 1, 0, or −1 (not a fit) */
 	double		chi2;
 	double		truth[K],
@@ -155,7 +157,8 @@ read_rows(const char *path, int *n)
 		row			r;
 		int			got;
 
-		got = fscanf(f, "%d %15s %lf %lf %d %lf", &r.id, method, &r.snr, &r.seconds, &r.converged, &r.chi2);
+		got = fscanf(f, "%d %15s %lf %d %lf %d %lf", &r.id, method, &r.snr, &r.clumpy, &r.seconds,
+					 &r.converged, &r.chi2) - 1;
 		for (int k = 0; got == 6 && k < 3 * K; k++)
 			got += fscanf(f, "%lf", k < K ? &r.truth[k] : k < 2 * K ? &r.est[k - K] : &r.err[k - 2 * K]) - 1;
 		if (got != 6)
@@ -180,8 +183,8 @@ read_rows(const char *path, int *n)
 static void
 write_row(FILE *f, const row *r)
 {
-	fprintf(f, "%d\t%s\t%.4g\t%.4g\t%d\t%.6g", r->id, method_names[r->method], r->snr, r->seconds,
-			r->converged, r->chi2);
+	fprintf(f, "%d\t%s\t%.4g\t%d\t%.4g\t%d\t%.6g", r->id, method_names[r->method], r->snr,
+			r->clumpy, r->seconds, r->converged, r->chi2);
 	for (int k = 0; k < K; k++)
 		fprintf(f, "\t%.6g", r->truth[k]);
 	for (int k = 0; k < K; k++)
@@ -232,7 +235,8 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	fo.max_iterations = o->max_iterations;
 	for (int m = 0; m < NMETHODS; m++)
 	{
-		row			r = {.id = id,.method = m,.snr = meta.arc_snr,.converged = -1,.chi2 = NAN};
+		row			r = {.id = id,.method = m,.snr = meta.arc_snr,.clumpy = scene->n_source > 1,
+		.converged = -1,.chi2 = NAN};
 		double		t0 = tool_now();
 
 		if (!wants(o, m) || (m != 1 && cnn == NULL) || done_already(rows, nrows, id, m))
@@ -282,9 +286,12 @@ quantile(double *v, int n, double q)
 	return v[(int) fmin(n - 1, floor(q * n))];
 }
 
-/* One Markdown row of statistics over the rows of a method within an S/N bin. */
+/*
+ * One Markdown row of statistics over the rows of a method within an S/N
+ * bin (and with clumpy 0 or 1, only smooth or clumpy sources; −1: all).
+ */
 static void
-summary_row(const row *rows, int n, int method, double lo, double hi, const char *bin)
+summary_row(const row *rows, int n, int method, double lo, double hi, int clumpy, const char *bin)
 {
 	double	   *rel = malloc(n * sizeof(double)),
 			   *e1 = malloc(n * sizeof(double)),
@@ -302,7 +309,7 @@ summary_row(const row *rows, int n, int method, double lo, double hi, const char
 	{
 		const row  *r = &rows[i];
 
-		if (r->method != method || !(r->snr >= lo && r->snr < hi))
+		if (r->method != method || !(r->snr >= lo && r->snr < hi) || (clumpy >= 0 && r->clumpy != clumpy))
 			continue;
 		total++;
 		secs[total - 1] = r->seconds;
@@ -371,9 +378,11 @@ print_summary(const options *o, const row *rows, int n)
 		if (!any)
 			continue;
 		for (int b = 0; b < 5; b++)
-			summary_row(rows, n, m, edges[b], edges[b + 1], names[b]);
-		summary_row(rows, n, m, 20, INFINITY, "**>= 20**");
-		summary_row(rows, n, m, -INFINITY, INFINITY, "all");
+			summary_row(rows, n, m, edges[b], edges[b + 1], -1, names[b]);
+		summary_row(rows, n, m, 20, INFINITY, -1, "**>= 20**");
+		summary_row(rows, n, m, 20, INFINITY, 0, ">= 20, smooth source");
+		summary_row(rows, n, m, 20, INFINITY, 1, ">= 20, clumpy source");
+		summary_row(rows, n, m, -INFINITY, INFINITY, -1, "all");
 	}
 }
 

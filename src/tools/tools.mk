@@ -128,14 +128,19 @@ models-eval: $(SGLENS_EVAL)
 # on where it stopped.
 MODELLER_EVAL_N = 2000
 
-modellers-eval: $(SGLENS_MODELEVAL)
+modellers-eval-ground: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
 		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(TRAIN_DIR)/modeller-ground-eval.tsv \
 		> $(TRAIN_DIR)/eval-modeller-ground.md
+
+modellers-eval-space: $(SGLENS_MODELEVAL)
+	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
 		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(TRAIN_DIR)/modeller-space-eval.tsv \
 		> $(TRAIN_DIR)/eval-modeller-space.md
+
+modellers-eval: modellers-eval-ground modellers-eval-space
 	{ \
 	echo "# Evaluation of the shipped lens modellers"; echo; \
 	echo "Written by \`make modellers-eval\` on $$(date -u '+%Y-%m-%d %H:%M UTC') on $$(nproc) cores of"; \
@@ -156,4 +161,4 @@ modellers-eval: $(SGLENS_MODELEVAL)
 	cat $(TRAIN_DIR)/eval-modeller-space.md; \
 	} > models/EVALUATION-modellers.md
 
-.PHONY: modellers-eval
+.PHONY: modellers-eval modellers-eval-ground modellers-eval-space
