@@ -145,14 +145,14 @@ verdict(const fit_model *fm, const lm_outcome *out, sg_fit_result *res)
 }
 
 /*
- * Short full fits (START_ITERATIONS each) from θ_E = the back-tracing
- * choice in p and from START_THETAS (those inside the stamp), the source
- * traced back for each; p becomes the start with the lowest χ².
+ * Short full fits (START_ITERATIONS each) from p and from p with θ_E set to
+ * each of thetas[0..n) (those well inside the stamp), the source traced back
+ * for each; p becomes the start with the lowest χ² (prior included).
  */
 static bool
-best_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status *st)
+best_start(fit_model *fm, double *p, const double *thetas, int n, double deadline,
+		   lm_outcome *out, sg_status *st)
 {
-	static const double thetas[] = {0.5, 0.8, 1.2, 1.8, 2.6};
 	double		best[SG_FIT_NPARAMS],
 				best_chi2 = INFINITY;
 	float	   *clip = sg_malloc(fm->npix * sizeof(float));
@@ -164,7 +164,7 @@ best_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status
 	}
 	memcpy(clip, fm->clip, fm->npix * sizeof(float));
 	memcpy(best, p, sizeof(best));
-	for (int k = -1; k < (int) (sizeof(thetas) / sizeof(thetas[0])); k++)
+	for (int k = -1; k < n; k++)
 	{
 		double		q[SG_FIT_NPARAMS];
 
@@ -172,7 +172,7 @@ best_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status
 		if (k >= 0)
 		{
 			if (thetas[k] >= 0.8 * fm->half_width)
-				break;
+				continue;
 			q[0] = thetas[k];
 			memcpy(fm->clip, clip, fm->npix * sizeof(float));
 			fit_source_start(fm, q, false);
@@ -239,19 +239,19 @@ lensed_light_significance(fit_model *fm, const double *p, double deadline, lm_ou
 }
 
 /*
- * Fit everything at once from p, then fill res: parameters, errors,
+ * Fit everything at once from p (at most max_iterations), then fill res: parameters, errors,
  * amplitudes, χ², source S/N and the verdict.
  */
 static bool
-final_fit(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_result *res,
-		  sg_status *st)
+final_fit(fit_model *fm, double *p, int max_iterations, double deadline, lm_outcome *out,
+		  sg_fit_result *res, sg_status *st)
 {
 	double	   *r;
 	bool		ok;
 
 	for (size_t i = 0; i < fm->npix; i++)
 		fm->clip[i] = 1;
-	ok = fit_run_stage(fm, FIT_FULL, p, fm->max_iterations, deadline, true, out, st);
+	ok = fit_run_stage(fm, FIT_FULL, p, max_iterations, deadline, true, out, st);
 	r = ok ? sg_malloc(fit_stage_residuals(fm, FIT_FULL) * sizeof(double)) : NULL;
 	if (ok && r == NULL)
 	{
@@ -290,13 +290,15 @@ final_fit(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_res
 static bool
 automatic_start(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status *st)
 {
+	static const double thetas[] = {0.5, 0.8, 1.2, 1.8, 2.6};
+
 	p[1] = p[15];
 	p[2] = p[16];
 	p[5] = p[6] = 0;
 	p[0] = 1.0;
 	fit_model_project(fm, p);
 	fit_source_start(fm, p, true);
-	return best_start(fm, p, deadline, out, st);
+	return best_start(fm, p, thetas, sizeof(thetas) / sizeof(thetas[0]), deadline, out, st);
 }
 
 bool
@@ -334,19 +336,37 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 	memcpy(clip, fm.clip, fm.npix * sizeof(float));
 	if (opt->has_start)
 	{
-		/* the estimate, the source traced back through it */
+		/*
+		 * the estimate, the source traced back through it; and, when the
+		 * arcs trace back most compactly at a θ_E more than 5% away, a short
+		 * fit from there too
+		 */
+		double		scan[SG_FIT_NPARAMS];
+
 		memcpy(p, opt->start, SG_LENS_NPARAMS * sizeof(double));
 		fit_model_project(&fm, p);
-		fit_source_start(&fm, p, false);
+		memcpy(scan, p, sizeof(p));
+		if (fit_source_start(&fm, scan, true) > 0 && fabs(scan[0] / p[0] - 1) > 0.05)
+		{
+			fit_source_start(&fm, p, false);
+			ok = best_start(&fm, p, &scan[0], 1, deadline, &out, st);
+		}
+		else
+			fit_source_start(&fm, p, false);
 	}
-	else if (!(ok = automatic_start(&fm, p, deadline, &out, st)))
+	else
+		ok = automatic_start(&fm, p, deadline, &out, st);
+	if (!ok)
 		goto done;
 	/* the full fit decides even when no arcs stood out of the lens light (a
-	 * ring hugging a bright lens hides from the clipping) */
-	if (!(ok = final_fit(&fm, p, deadline, &out, res, st)))
+	 * ring hugging a bright lens hides from the clipping); from an estimate,
+	 * half the remaining budget is kept for a second try */
+	if (!(ok = final_fit(&fm, p, opt->has_start ? (fm.max_iterations - out.iterations) / 2 : fm.max_iterations,
+						 deadline, &out, res, st)))
 		goto done;
 	/* a fit from the estimate that lands in a poor minimum: try the automatic start too */
-	if (opt->has_start && !res->converged && !out.budget)
+	if (opt->has_start && !res->converged && out.iterations < fm.max_iterations &&
+		!(deadline > 0 && sg_fit_clock() > deadline))
 	{
 		sg_fit_result again;
 
@@ -354,7 +374,7 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 		memcpy(p, light, sizeof(p));
 		memcpy(fm.clip, clip, fm.npix * sizeof(float));
 		ok = automatic_start(&fm, p, deadline, &out, st) &&
-			final_fit(&fm, p, deadline, &out, &again, st);
+			final_fit(&fm, p, fm.max_iterations, deadline, &out, &again, st);
 		if (ok && (again.converged || again.chi2 < res->chi2))
 			*res = again;
 		res->iterations = out.iterations;
