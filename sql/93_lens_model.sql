@@ -94,6 +94,9 @@ FROM (SELECT (params #>> '{lens,0,theta_E}')::float8 AS t, lens_model(image, 'cn
 			size => 48, first_id => i) s) t;
 SELECT name, version, task, bands, pixel_scale, is_default, shipped FROM sglens_model
 WHERE task = 'modeller' ORDER BY name;
+-- a Euclid VIS stamp gets the shipped space modeller
+SELECT (m).method, (m).model, (m).converged, abs((m).theta_e - 1.2) < 0.024 AS theta_e_2pct
+FROM (SELECT lens_model(simulate_lens(:'lens', 'Euclid', 64, 7), survey => 'Euclid') AS m) t;
 
 -- the CNN path, with a tiny untrained modeller registered for g, r, i at 0.2"
 SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-modeller.sgw'));

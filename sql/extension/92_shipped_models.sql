@@ -17,3 +17,5 @@ SELECT sg_register_model(sg_shipped_model('sglens-finder-space-v1.sgw'), make_de
 	             "auroc": 0.9577, "tpr0": 0.102, "tpr10": 0.341, "baseline_auroc": 0.8630}');
 SELECT sg_register_model(sg_shipped_model('sglens-modeller-ground-v1.sgw'), make_default => true, shipped => true,
 	metrics => '{"heldout": "population seed 9101, LSST g,r,i, 2000 lenses; see models/EVALUATION-modellers.md"}');
+SELECT sg_register_model(sg_shipped_model('sglens-modeller-space-v1.sgw'), make_default => true, shipped => true,
+	metrics => '{"heldout": "population seed 9102, Euclid VIS, 2000 lenses; see models/EVALUATION-modellers.md"}');
