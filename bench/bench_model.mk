@@ -9,6 +9,6 @@ $(BENCH_MODEL): bench/bench_model.c $(CORE_LIB)
 
 bench_peer: $(BENCH_MODEL)
 	OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX $(BENCH_MODEL) models/sglens-finder-ground-v1.sgw
-	python3 bench/torch_peer.py
+	/usr/bin/python3 bench/torch_peer.py
 
 .PHONY: bench_peer

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The PyTorch peer of a shipped sglens network: the same architecture in
 its inference form (batch norms folded into the convolutions, the others as
 per-channel affine maps), on CPU with one thread, timed at batch 1 and
