@@ -137,6 +137,21 @@ no_default_error(const char *registry, sgpg_task task, const sg_image *img)
 			 errhint("Name a model, or resample the stamp to a model's pixel scale.")));
 }
 
+/* The model, after checking that it can do the task. */
+static sgpg_model *
+check_task(sgpg_model *e, sgpg_task task)
+{
+	if (task == SGPG_TASK_MODELLER && (e->kind != SGPG_MODEL_CNN || e->info.task != SG_NN_TASK_REGRESSION))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model %s version %s is not a lens modeller network", e->name, e->version)));
+	if (task == SGPG_TASK_FINDER && e->kind == SGPG_MODEL_CNN && e->info.task != SG_NN_TASK_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model %s version %s is not a lens finder", e->name, e->version)));
+	return e;
+}
+
 sgpg_model *
 sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *name,
 			   const char *version)
@@ -151,6 +166,13 @@ sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *na
 	sgpg_model *e;
 	MemoryContext caller = CurrentMemoryContext;
 
+	/*
+	 * A named, registered version never changes: once loaded, it is served
+	 * from the cache without a registry look-up (the fixed-version forms are
+	 * IMMUTABLE, so even a version deleted since keeps its meaning here).
+	 */
+	if (name && version && (e = cache_find(name, version)) != NULL)
+		return check_task(e, task);
 	for (int b = 0; b < img->nbands; b++)
 		bands[b] = CStringGetTextDatum(img->bands[b].name);
 	args[0] = CStringGetTextDatum(task_names[task]);
@@ -191,13 +213,5 @@ sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *na
 		e = load_model(mname, mversion, weights);
 	}
 	SPI_finish();
-	if (task == SGPG_TASK_MODELLER && (e->kind != SGPG_MODEL_CNN || e->info.task != SG_NN_TASK_REGRESSION))
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model %s version %s is not a lens modeller network", e->name, e->version)));
-	if (task == SGPG_TASK_FINDER && e->kind == SGPG_MODEL_CNN && e->info.task != SG_NN_TASK_CLASSIFICATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model %s version %s is not a lens finder", e->name, e->version)));
-	return e;
+	return check_task(e, task);
 }
