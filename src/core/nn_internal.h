@@ -72,6 +72,9 @@ void		nn_conv_backward(const nn_conv_geom *g, int n, const float *x,
 /* Element-wise activation y = act(x) (may be in place). */
 void		nn_act_forward(sg_nn_act act, size_t n, const float *x, float *y);
 
+/* ELU (α = 1) of one value, as nn_act_forward computes it (exposed for tests). */
+float		nn_elu(float x);
+
 /* dx += act'(x) dy, using the activation's output y. */
 void		nn_act_backward(sg_nn_act act, size_t n, const float *y,
 							const float *dy, float *dx);

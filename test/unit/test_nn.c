@@ -1117,10 +1117,32 @@ test_kernel_wider_than_input(void)
 	}
 }
 
+/* The ELU's own e^x − 1 agrees with expm1 over the whole negative range. */
+static void
+test_elu_accuracy(void)
+{
+	double		worst = 0;
+
+	for (int i = 0; i <= 2000000; i++)
+	{
+		float		x = -100.0f * (float) i / 2000000;
+		double		want = expm1((double) x);
+		double		rel = fabs((double) nn_elu(x) - want) / fmax(fabs(want), 1e-30);
+
+		worst = fmax(worst, rel);
+	}
+	for (float x = -1e-3f; x < 0; x *= 0.5f)
+		worst = fmax(worst, fabs((double) nn_elu(x) - expm1((double) x)) / fabs(expm1((double) x)));
+	printf("ELU e^x - 1: worst relative error %.2e over [-100, 0]\n", worst);
+	CHECK(worst < 4e-7);
+	CHECK(nn_elu(2.5f) == 2.5f && nn_elu(0.0f) == 0.0f && nn_elu(-200.0f) == -1.0f);
+}
+
 int
 main(void)
 {
 	sg_rng_seed(&rng, 2024, 0);
+	test_elu_accuracy();
 	test_kernel_wider_than_input();
 	test_conv_known();
 	test_conv_grad();
