@@ -32,6 +32,15 @@ typedef struct sg_psf
 bool		sg_psf_check(const sg_psf *psf, sg_status *st);
 
 /*
+ * The pixel PSF for a band named band from a PSF image: its band of that
+ * name, or its only band; the image's pixel scale must equal pixel_scale
+ * (to 1e-6), which belongs to what (e.g. "survey", "stamp", for the
+ * message).  psf->kernel points into psf_img.
+ */
+bool		sg_psf_from_image(const sg_image *psf_img, const char *band, double pixel_scale,
+							  const char *what, sg_psf *psf, sg_status *st);
+
+/*
  * Convolve band b of img with the PSF in place (zero outside the stamp; the
  * kernel is normalised to unit sum).  Separable for Gaussians; FFT for large
  * kernels.  out(x, y) = Σ k(dx, dy) in(x − dx, y − dy), the pixel kernel's

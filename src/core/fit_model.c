@@ -65,26 +65,7 @@ fit_band_psf(const sg_image *img, const sg_image *psf_img, int b, sg_psf *psf, s
 
 	memset(psf, 0, sizeof(*psf));
 	if (psf_img)
-	{
-		int			k = psf_img->nbands == 1 ? 0 : sg_image_find_band(psf_img, name);
-
-		if (k < 0)
-		{
-			sg_fail(st, SG_ERR_NOT_FOUND, "the PSF image has no band \"%s\"", name);
-			return false;
-		}
-		if (fabs(psf_img->pixel_scale - img->pixel_scale) > 1e-6 * img->pixel_scale)
-		{
-			sg_fail(st, SG_ERR_VALUE, "the PSF image has pixel scale %g but the stamp %g",
-					psf_img->pixel_scale, img->pixel_scale);
-			return false;
-		}
-		psf->type = SG_PSF_PIXEL;
-		psf->kx = psf_img->nx;
-		psf->ky = psf_img->ny;
-		psf->kernel = sg_image_band_pixels(psf_img, k);
-		return sg_psf_check(psf, st);
-	}
+		return sg_psf_from_image(psf_img, name, img->pixel_scale, "stamp", psf, st);
 	if (!(img->bands[b].psf_fwhm > 0))
 	{
 		sg_fail(st, SG_ERR_VALUE, "band \"%s\" has no PSF: its psf_fwhm is unknown and no PSF image was given",
@@ -218,33 +199,14 @@ fit_params_scene(const double *p, int nb, const double *source_amp, const double
 	scene->n_mass = 2;
 	scene->n_source = 1;
 	scene->n_lens_light = 1;
-	memset(sie, 0, sizeof(*sie));
-	sie->type = SG_MASS_SIE;
-	sie->theta_e = p[0];
-	sie->e1 = p[1];
-	sie->e2 = p[2];
-	sie->center_x = p[3];
-	sie->center_y = p[4];
-	memset(shear, 0, sizeof(*shear));
-	shear->type = SG_MASS_SHEAR;
-	shear->gamma1 = p[5];
-	shear->gamma2 = p[6];
-	memset(src, 0, sizeof(*src));
-	src->type = SG_LIGHT_SERSIC_ELLIPSE;
-	src->center_x = p[7];
-	src->center_y = p[8];
-	src->r_sersic = p[9];
-	src->n_sersic = p[10];
-	src->e1 = p[11];
-	src->e2 = p[12];
-	memset(ll, 0, sizeof(*ll));
-	ll->type = SG_LIGHT_SERSIC_ELLIPSE;
-	ll->center_x = p[3];
-	ll->center_y = p[4];
-	ll->r_sersic = p[13];
-	ll->n_sersic = p[14];
-	ll->e1 = p[15];
-	ll->e2 = p[16];
+	*sie = (sg_mass_profile) {.type = SG_MASS_SIE, .theta_e = p[0], .e1 = p[1], .e2 = p[2],
+	.center_x = p[3], .center_y = p[4]};
+	*shear = (sg_mass_profile) {.type = SG_MASS_SHEAR, .gamma1 = p[5], .gamma2 = p[6]};
+	*src = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .center_x = p[7], .center_y = p[8],
+	.r_sersic = p[9], .n_sersic = p[10], .e1 = p[11], .e2 = p[12]};
+	/* the lens light shares the mass centre */
+	*ll = (sg_light_profile) {.type = SG_LIGHT_SERSIC_ELLIPSE, .center_x = p[3], .center_y = p[4],
+	.r_sersic = p[13], .n_sersic = p[14], .e1 = p[15], .e2 = p[16]};
 	for (int b = 0; b < nb; b++)
 	{
 		src->amp[b] = source_amp ? source_amp[b] : 1.0;

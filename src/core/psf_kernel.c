@@ -107,6 +107,31 @@ sg_psf_check(const sg_psf *psf, sg_status *st)
 }
 
 /* Moffat α = FWHM / (2 sqrt(2^(1/β) − 1)), with expm1 for large β. */
+bool
+sg_psf_from_image(const sg_image *psf_img, const char *band, double pixel_scale, const char *what,
+				  sg_psf *psf, sg_status *st)
+{
+	int			k = psf_img->nbands == 1 ? 0 : sg_image_find_band(psf_img, band);
+
+	if (k < 0)
+	{
+		sg_fail(st, SG_ERR_NOT_FOUND, "the PSF image has no band \"%s\"", band);
+		return false;
+	}
+	if (fabs(psf_img->pixel_scale - pixel_scale) > 1e-6 * pixel_scale)
+	{
+		sg_fail(st, SG_ERR_VALUE, "the PSF image has pixel scale %g but the %s %g",
+				psf_img->pixel_scale, what, pixel_scale);
+		return false;
+	}
+	memset(psf, 0, sizeof(*psf));
+	psf->type = SG_PSF_PIXEL;
+	psf->kx = psf_img->nx;
+	psf->ky = psf_img->ny;
+	psf->kernel = sg_image_band_pixels(psf_img, k);
+	return sg_psf_check(psf, st);
+}
+
 double
 sg_moffat_alpha(double fwhm, double beta)
 {

@@ -26,34 +26,6 @@ band_psf(double fwhm, double beta)
 	return psf;
 }
 
-/*
- * The PSF of band b from the options' PSF image: its band of the same name,
- * or its only band.  Fails when the image does not fit the survey.
- */
-static bool
-image_psf(const sg_image *psf_img, const sg_survey *sv, int b, sg_psf *psf, sg_status *st)
-{
-	int			k = psf_img->nbands == 1 ? 0 : sg_image_find_band(psf_img, sv->bands[b].name);
-
-	if (k < 0)
-	{
-		sg_fail(st, SG_ERR_NOT_FOUND, "the PSF image has no band \"%s\"", sv->bands[b].name);
-		return false;
-	}
-	if (fabs(psf_img->pixel_scale - sv->pixel_scale) > 1e-6 * sv->pixel_scale)
-	{
-		sg_fail(st, SG_ERR_VALUE, "the PSF image has pixel scale %g but the survey %g",
-				psf_img->pixel_scale, sv->pixel_scale);
-		return false;
-	}
-	memset(psf, 0, sizeof(*psf));
-	psf->type = SG_PSF_PIXEL;
-	psf->kx = psf_img->nx;
-	psf->ky = psf_img->ny;
-	psf->kernel = sg_image_band_pixels(psf_img, k);
-	return sg_psf_check(psf, st);
-}
-
 /* Check options that do not depend on the survey. */
 static bool
 check_options(const sg_simulate_options *opt, sg_status *st)
@@ -102,7 +74,7 @@ sg_simulate(const sg_scene *scene, const sg_survey *sv, const sg_simulate_option
 
 		if (opt->psf_image)
 		{
-			if (!image_psf(opt->psf_image, sv, b, &psf, st))
+			if (!sg_psf_from_image(opt->psf_image, sv->bands[b].name, sv->pixel_scale, "survey", &psf, st))
 				goto fail;
 			img->bands[b].psf_fwhm = NAN;	/* a pixelised PSF has no single FWHM */
 		}
