@@ -47,6 +47,10 @@ bool		lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out,
 /* Monotonic seconds. */
 double		sg_fit_clock(void);
 
+/* LAPACK's Cholesky solve (OpenBLAS), Fortran symbol with the hidden length of uplo. */
+extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
+				   double *b, const int *ldb, int *info, size_t uplo_len);
+
 /* ---- the forward model (fit_model.c) ---- */
 
 typedef enum fit_stage
@@ -55,6 +59,12 @@ typedef enum fit_stage
 	FIT_LENS_LIGHT,				/* lens light only: params 3, 4, 13..16 free */
 	FIT_FULL					/* every parameter free */
 } fit_stage;
+
+/* The linear components of the model: the Sérsic source, its knots, the lens light. */
+#define FIT_COMPONENT_SOURCE 0
+#define FIT_COMPONENT_KNOT(k) (1 + (k))
+#define FIT_COMPONENT_LIGHT (1 + SG_FIT_MAX_KNOTS)
+#define FIT_NCOMPONENTS (2 + SG_FIT_MAX_KNOTS)
 
 typedef struct fit_model
 {
@@ -67,17 +77,19 @@ typedef struct fit_model
 	float	   *inv_sigma;		/* nb × npix: 1/σ, 0 where masked */
 	float	   *data;			/* nb × npix: the pixels, 0 where masked */
 	float	   *clip;			/* npix: 1, or 0 where the lens-light stage clips */
-	sg_image   *source_shape;	/* nb bands: unit-amplitude source, PSF-convolved */
-	sg_image   *light_shape;	/* nb bands: unit-amplitude lens light, PSF-convolved */
-	bool		light_valid;	/* light_shape is that of params' lens light */
+	float	   *w2;				/* npix: work space, (1/σ)² × clip of a band */
+	sg_image   *shape[FIT_NCOMPONENTS];	/* nb bands each: unit-amplitude component, PSF-convolved */
+	bool		shape_valid[FIT_NCOMPONENTS];	/* shape[c] is that of shape_params[c] */
+	double		shape_params[FIT_NCOMPONENTS][SG_FIT_MAXPARAMS];	/* rendered at */
+	double		amp[FIT_NCOMPONENTS][SG_MAX_BANDS];	/* solved amplitudes */
+	int			n_knots;		/* source knots in the model */
+	int			max_knots;		/* the most the fit may add */
 	sg_image   *one;			/* one band: a component before convolution */
 	sg_scene   *scene;			/* work scene */
 	int			supersampling;
 	int			max_iterations; /* over all stages of a fit */
 	fit_stage	stage;
-	double		params[SG_FIT_NPARAMS];	/* the full vector; a stage varies a subset */
-	double		source_amp[SG_MAX_BANDS];
-	double		light_amp[SG_MAX_BANDS];
+	double		params[SG_FIT_MAXPARAMS];	/* the full vector; a stage varies a subset */
 	bool		has_prior;
 	double		prior_mean[SG_LENS_NPARAMS];
 	double		prior_sigma[SG_LENS_NPARAMS];
@@ -93,8 +105,11 @@ bool		fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *o
 /* Release what fit_model_init allocated. */
 void		fit_model_free(fit_model *fm);
 
+/* Parameters of the full vector: SG_FIT_NPARAMS plus those of the knots. */
+int			fit_model_nparams(const fit_model *fm);
+
 /* Indices of the parameters a stage varies; returns their count. */
-int			fit_stage_params(fit_stage stage, int *idx);
+int			fit_stage_params(const fit_model *fm, fit_stage stage, int *idx);
 
 /* Residual count of a stage (pixels of all bands, plus prior rows). */
 int			fit_stage_residuals(const fit_model *fm, fit_stage stage);
@@ -109,16 +124,23 @@ bool		fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *
 /* Keep the full parameter vector inside the allowed region. */
 void		fit_model_project(const fit_model *fm, double *p);
 
-/* The finite-difference step of each parameter at p. */
-void		fit_model_steps(const double *p, double *h);
+/* The finite-difference step of each parameter of the full vector at p. */
+void		fit_model_steps(const fit_model *fm, const double *p, double *h);
 
 /* The PSF of band b of img: the PSF image's band of that name (or its only band), else a Gaussian. */
 bool		fit_band_psf(const sg_image *img, const sg_image *psf_img, int b, sg_psf *psf,
 						 sg_status *st);
 
-/* The scene of a full parameter vector with the given amplitudes. */
+/* The scene of a full parameter vector with the given amplitudes (no knots). */
 void		fit_params_scene(const double *p, int nb, const double *source_amp,
 							 const double *light_amp, sg_scene *scene);
+
+/* Append knots 0..n_knots of p as Gaussian sources with amplitudes amp[k] (NULL: 1). */
+void		fit_knots_scene(const double *p, int n_knots, int nb,
+							const double (*amp)[SG_MAX_BANDS], sg_scene *scene);
+
+/* The lensed position (β) in the source plane of image-plane point (x, y) through p's mass. */
+void		fit_trace_point(const double *p, double x, double y, double *bx, double *by);
 
 /* ---- stages and starting points (fit_lens.c, fit_start.c) ---- */
 
@@ -146,5 +168,12 @@ bool		fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out,
  * starts compact and just off the mass centre (θ_E unchanged).
  */
 int			fit_source_start(fit_model *fm, double *p, bool scan_theta_e);
+
+/*
+ * The pixel (its position in arcsec into x, y) where the band-combined
+ * weighted residuals r of the full model, summed over a 3×3 box, are most
+ * positive; returns that sum's S/N (the box sum / 3).
+ */
+double		fit_brightest_residual(const fit_model *fm, const double *r, double *x, double *y);
 
 #endif

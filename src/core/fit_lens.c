@@ -15,13 +15,18 @@
 #define MAX_CHI2_REDUCED 5.0
 /* Iterations of each short fit that chooses the automatic start. */
 #define START_ITERATIONS 12
+/* A knot is tried where the residuals' 3×3-box S/N exceeds this, with at most this many iterations. */
+#define KNOT_MIN_SNR 4.0
+#define KNOT_ITERATIONS 40
+/* From an estimate, a fit worse than this χ²/dof is tried again from the automatic start. */
+#define RETRY_CHI2_REDUCED 1.5
 
 typedef struct stage_ctx
 {
 	fit_model  *fm;
-	int			idx[SG_FIT_NPARAMS];
+	int			idx[SG_FIT_MAXPARAMS];
 	int			n;
-	double		full[SG_FIT_NPARAMS];
+	double		full[SG_FIT_MAXPARAMS];
 } stage_ctx;
 
 /* The full vector with a stage's parameters q put in. */
@@ -37,7 +42,7 @@ static bool
 stage_residual(void *ctx, const double *q, double *r, sg_status *st)
 {
 	stage_ctx  *c = ctx;
-	double		full[SG_FIT_NPARAMS];
+	double		full[SG_FIT_MAXPARAMS];
 
 	expand(c, q, full);
 	return fit_model_residuals(c->fm, full, r, st);
@@ -47,7 +52,7 @@ static void
 stage_project(void *ctx, double *q)
 {
 	stage_ctx  *c = ctx;
-	double		full[SG_FIT_NPARAMS];
+	double		full[SG_FIT_MAXPARAMS];
 
 	expand(c, q, full);
 	fit_model_project(c->fm, full);
@@ -60,9 +65,9 @@ fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, dou
 			  bool want_cov, lm_outcome *out, sg_status *st)
 {
 	stage_ctx	c;
-	double		q[SG_FIT_NPARAMS],
-				h_full[SG_FIT_NPARAMS],
-				h[SG_FIT_NPARAMS];
+	double		q[SG_FIT_MAXPARAMS],
+				h_full[SG_FIT_MAXPARAMS],
+				h[SG_FIT_MAXPARAMS];
 	lm_problem	pb;
 	int			evaluations = out->evaluations,
 				iterations = out->iterations;
@@ -71,10 +76,10 @@ fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, dou
 	if (max_iterations > fm->max_iterations - iterations)
 		max_iterations = fm->max_iterations > iterations ? fm->max_iterations - iterations : 0;
 	c.fm = fm;
-	c.n = fit_stage_params(stage, c.idx);
+	c.n = fit_stage_params(fm, stage, c.idx);
 	memcpy(c.full, p, sizeof(c.full));
 	fm->stage = stage;
-	fit_model_steps(p, h_full);
+	fit_model_steps(fm, p, h_full);
 	for (int i = 0; i < c.n; i++)
 	{
 		q[i] = p[c.idx[i]];
@@ -93,13 +98,26 @@ fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, dou
 	return ok;
 }
 
-/* Errors (square roots of the covariance's diagonal) of the full vector. */
+/*
+ * Errors of the full vector of n parameters: statistical (square roots of
+ * the covariance's diagonal), and quoted (with the model-error floors of
+ * the lens parameters added in quadrature).
+ */
 static void
-set_errors(const lm_outcome *out, sg_fit_result *res)
+set_errors(const lm_outcome *out, int n, sg_fit_result *res)
 {
-	for (int j = 0; j < SG_FIT_NPARAMS; j++)
-		res->errors[j] = out->cov && out->cov[j * SG_FIT_NPARAMS + j] >= 0
-			? sqrt(out->cov[j * SG_FIT_NPARAMS + j]) : NAN;
+	const double floor[SG_LENS_NPARAMS] = {
+		SG_FIT_FLOOR_THETA_E * res->params[0], SG_FIT_FLOOR_E, SG_FIT_FLOOR_E,
+		SG_FIT_FLOOR_CENTER, SG_FIT_FLOOR_CENTER, SG_FIT_FLOOR_GAMMA, SG_FIT_FLOOR_GAMMA
+	};
+
+	for (int j = 0; j < n; j++)
+	{
+		double		stat = out->cov && out->cov[j * n + j] >= 0 ? sqrt(out->cov[j * n + j]) : NAN;
+
+		res->stat_errors[j] = stat;
+		res->errors[j] = j < SG_LENS_NPARAMS ? hypot(stat, floor[j]) : stat;
+	}
 }
 
 /* Σ of squared pixel residuals at the current model (without prior rows). */
@@ -153,7 +171,7 @@ static bool
 best_start(fit_model *fm, double *p, const double *thetas, int n, double deadline,
 		   lm_outcome *out, sg_status *st)
 {
-	double		best[SG_FIT_NPARAMS],
+	double		best[SG_FIT_MAXPARAMS],
 				best_chi2 = INFINITY;
 	float	   *clip = sg_malloc(fm->npix * sizeof(float));
 
@@ -166,7 +184,7 @@ best_start(fit_model *fm, double *p, const double *thetas, int n, double deadlin
 	memcpy(best, p, sizeof(best));
 	for (int k = -1; k < n; k++)
 	{
-		double		q[SG_FIT_NPARAMS];
+		double		q[SG_FIT_MAXPARAMS];
 
 		memcpy(q, p, sizeof(q));
 		if (k >= 0)
@@ -200,8 +218,9 @@ result_init(sg_fit_result *res, int nb)
 {
 	memset(res, 0, sizeof(*res));
 	res->nbands = nb;
-	for (int j = 0; j < SG_FIT_NPARAMS; j++)
-		res->errors[j] = NAN;
+	res->nparams = SG_FIT_NPARAMS;
+	for (int j = 0; j < SG_FIT_MAXPARAMS; j++)
+		res->errors[j] = res->stat_errors[j] = NAN;
 	res->chi2 = res->chi2_reduced = res->arc_snr = NAN;
 }
 
@@ -216,7 +235,7 @@ static bool
 lensed_light_significance(fit_model *fm, const double *p, double deadline, lm_outcome *out,
 						  sg_fit_result *res, double *r, sg_status *st)
 {
-	double		q[SG_FIT_NPARAMS],
+	double		q[SG_FIT_MAXPARAMS],
 				chi2_light;
 	lm_outcome	light = *out;
 	bool		ok;
@@ -262,12 +281,16 @@ final_fit(fit_model *fm, double *p, int max_iterations, double deadline, lm_outc
 		ok = fit_model_residuals(fm, p, r, st);
 	if (ok)
 	{
+		res->n_knots = fm->n_knots;
+		res->nparams = fit_model_nparams(fm);
 		memcpy(res->params, p, sizeof(res->params));
-		set_errors(out, res);
-		memcpy(res->source_amp, fm->source_amp, sizeof(res->source_amp));
-		memcpy(res->lens_light_amp, fm->light_amp, sizeof(res->lens_light_amp));
+		set_errors(out, res->nparams, res);
+		memcpy(res->source_amp, fm->amp[FIT_COMPONENT_SOURCE], sizeof(res->source_amp));
+		memcpy(res->lens_light_amp, fm->amp[FIT_COMPONENT_LIGHT], sizeof(res->lens_light_amp));
+		for (int k = 0; k < fm->n_knots; k++)
+			memcpy(res->knot_amp[k], fm->amp[FIT_COMPONENT_KNOT(k)], sizeof(res->knot_amp[k]));
 		res->chi2 = pixel_chi2(r, fm->npix * fm->nb);
-		res->dof = unmasked(fm) - SG_FIT_NPARAMS - 2 * fm->nb;
+		res->dof = unmasked(fm) - res->nparams - (2 + fm->n_knots) * fm->nb;
 		res->chi2_reduced = res->dof > 0 ? res->chi2 / res->dof : NAN;
 		res->iterations = out->iterations;
 		res->evaluations = out->evaluations;
@@ -278,6 +301,63 @@ final_fit(fit_model *fm, double *p, int max_iterations, double deadline, lm_outc
 		verdict(fm, out, res);
 	sg_free(out->cov);
 	out->cov = NULL;
+	sg_free(r);
+	return ok;
+}
+
+/*
+ * Add source knots to a fit that found lensed light (res, parameters p), one at a time:
+ * each starts at the source-plane position of the brightest residual and
+ * stays only when the refitted model lowers χ² by more than the Bayesian
+ * information criterion's penalty for its parameters (position, width and
+ * a flux per band) without losing convergence.  res and p become the fit
+ * with the knots kept.
+ */
+static bool
+add_knots(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_result *res,
+		  sg_status *st)
+{
+	double	   *r = sg_malloc((fit_stage_residuals(fm, FIT_FULL) + 1) * sizeof(double));
+	bool		ok = r != NULL;
+
+	if (!ok)
+		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
+	memcpy(p, res->params, SG_FIT_MAXPARAMS * sizeof(double));
+	fm->n_knots = 0;
+	while (ok && res->arc_snr >= MIN_SOURCE_SNR && fm->n_knots < fm->max_knots && out->iterations < fm->max_iterations &&
+		   !(deadline > 0 && sg_fit_clock() > deadline))
+	{
+		double		q[SG_FIT_MAXPARAMS],
+					x,
+					y,
+					penalty;
+		double	   *knot = q + SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * fm->n_knots;
+		sg_fit_result trial;
+
+		fm->stage = FIT_FULL;
+		if (!(ok = fit_model_residuals(fm, p, r, st)))
+			break;
+		if (fit_brightest_residual(fm, r, &x, &y) < KNOT_MIN_SNR)
+			break;
+		memcpy(q, p, sizeof(q));
+		fit_trace_point(q, x, y, &knot[0], &knot[1]);
+		knot[2] = fmax(0.25 * q[9], 0.03);
+		fm->n_knots++;
+		fit_model_project(fm, q);
+		penalty = (SG_FIT_KNOT_NPARAMS + fm->nb) * log((double) unmasked(fm));
+		result_init(&trial, fm->nb);
+		if (!(ok = final_fit(fm, q, KNOT_ITERATIONS, deadline, out, &trial, st)))
+			break;
+		if (!((trial.converged || !res->converged) && trial.chi2 < res->chi2 - penalty))
+		{
+			fm->n_knots--;
+			break;
+		}
+		memcpy(p, q, sizeof(q));
+		*res = trial;
+	}
+	res->iterations = out->iterations;
+	res->evaluations = out->evaluations;
 	sg_free(r);
 	return ok;
 }
@@ -306,8 +386,8 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 {
 	fit_model	fm;
 	lm_outcome	out = {0};
-	double		p[SG_FIT_NPARAMS] = {0},
-				light[SG_FIT_NPARAMS],
+	double		p[SG_FIT_MAXPARAMS] = {0},
+				light[SG_FIT_MAXPARAMS],
 				t0 = sg_fit_clock(),
 				deadline = opt->time_budget > 0 ? t0 + opt->time_budget : 0;
 	float	   *clip = NULL;
@@ -341,7 +421,7 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 		 * arcs trace back most compactly at a θ_E more than 5% away, a short
 		 * fit from there too
 		 */
-		double		scan[SG_FIT_NPARAMS];
+		double		scan[SG_FIT_MAXPARAMS];
 
 		memcpy(p, opt->start, SG_LENS_NPARAMS * sizeof(double));
 		fit_model_project(&fm, p);
@@ -364,8 +444,13 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 	if (!(ok = final_fit(&fm, p, opt->has_start ? (fm.max_iterations - out.iterations) / 2 : fm.max_iterations,
 						 deadline, &out, res, st)))
 		goto done;
-	/* a fit from the estimate that lands in a poor minimum: try the automatic start too */
-	if (opt->has_start && !res->converged && out.iterations < fm.max_iterations &&
+	/*
+	 * a fit from the estimate that lands in a poor minimum (not converged,
+	 * or a χ² that says the model misses something): try the automatic start
+	 * too, and keep the better
+	 */
+	if (opt->has_start && (!res->converged || !(res->chi2_reduced <= RETRY_CHI2_REDUCED)) &&
+		out.iterations < fm.max_iterations &&
 		!(deadline > 0 && sg_fit_clock() > deadline))
 	{
 		sg_fit_result again;
@@ -375,11 +460,14 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 		memcpy(fm.clip, clip, fm.npix * sizeof(float));
 		ok = automatic_start(&fm, p, deadline, &out, st) &&
 			final_fit(&fm, p, fm.max_iterations, deadline, &out, &again, st);
-		if (ok && (again.converged || again.chi2 < res->chi2))
+		if (ok && (again.converged > res->converged ||
+				   (again.converged == res->converged && again.chi2 < res->chi2)))
 			*res = again;
 		res->iterations = out.iterations;
 		res->evaluations = out.evaluations;
 	}
+	if (ok)
+		ok = add_knots(&fm, p, deadline, &out, res, st);
 done:
 	res->seconds = sg_fit_clock() - t0;
 	sg_free(out.cov);
@@ -394,7 +482,7 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 {
 	fit_model	fm;
 	lm_outcome	out = {0};
-	double		p[SG_FIT_NPARAMS] = {0},
+	double		p[SG_FIT_MAXPARAMS] = {0},
 				t0 = sg_fit_clock();
 	sg_image   *sub = NULL;
 
@@ -406,15 +494,15 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 	for (int b = 0; sub && b < fm.nb; b++)
 	{
 		float	   *d = sg_image_band_pixels(sub, b);
-		const float *l = sg_image_band_pixels(fm.light_shape, b);
+		const float *l = sg_image_band_pixels(fm.shape[FIT_COMPONENT_LIGHT], b);
 
 		for (size_t i = 0; i < fm.npix; i++)
-			d[i] -= (float) (fm.light_amp[b] * l[i]);
+			d[i] -= (float) (fm.amp[FIT_COMPONENT_LIGHT][b] * l[i]);
 	}
 	if (sub && res)
 	{
 		memcpy(res->params, p, sizeof(p));
-		memcpy(res->lens_light_amp, fm.light_amp, sizeof(res->lens_light_amp));
+		memcpy(res->lens_light_amp, fm.amp[FIT_COMPONENT_LIGHT], sizeof(res->lens_light_amp));
 		res->iterations = out.iterations;
 		res->evaluations = out.evaluations;
 		res->converged = out.converged;
@@ -428,6 +516,8 @@ void
 sg_fit_scene(const sg_fit_result *res, sg_scene *scene)
 {
 	fit_params_scene(res->params, res->nbands, res->source_amp, res->lens_light_amp, scene);
+	fit_knots_scene(res->params, res->n_knots, res->nbands,
+					(const double (*)[SG_MAX_BANDS]) res->knot_amp, scene);
 }
 
 sg_image *

@@ -13,9 +13,7 @@
 #include "fit_internal.h"
 #include "sglens/alloc.h"
 
-/* LAPACK's Fortran entry points (in OpenBLAS), with the hidden length of uplo. */
-extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
-				   double *b, const int *ldb, int *info, size_t uplo_len);
+/* LAPACK's Fortran entry points (in OpenBLAS), with the hidden length of uplo (dposv: fit_internal.h). */
 extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
 					size_t uplo_len);
 extern void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info,

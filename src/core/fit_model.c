@@ -18,6 +18,10 @@ const char *const sg_fit_param_names[SG_FIT_NPARAMS] = {
 	"lens_light_R_sersic", "lens_light_n_sersic", "lens_light_e1", "lens_light_e2"
 };
 
+/* Width range of a source knot, arcsec. */
+#define KNOT_MIN_SIGMA 0.02
+#define KNOT_MAX_SIGMA 1.0
+
 /* Parameters each stage varies. */
 static const int lens_light_params[] = {3, 4, 13, 14, 15, 16};
 static const int de_vaucouleurs_params[] = {3, 4, 13, 15, 16};
@@ -30,11 +34,12 @@ sg_fit_defaults(void)
 	memset(&o, 0, sizeof(o));
 	o.supersampling = 2;
 	o.max_iterations = 400;
+	o.max_knots = SG_FIT_MAX_KNOTS;
 	return o;
 }
 
 int
-fit_stage_params(fit_stage stage, int *idx)
+fit_stage_params(const fit_model *fm, fit_stage stage, int *idx)
 {
 	int			n = 0;
 
@@ -45,7 +50,7 @@ fit_stage_params(fit_stage stage, int *idx)
 		for (size_t i = 0; i < sizeof(de_vaucouleurs_params) / sizeof(int); i++)
 			idx[n++] = de_vaucouleurs_params[i];
 	else
-		for (int i = 0; i < SG_FIT_NPARAMS; i++)
+		for (int i = 0; i < fit_model_nparams(fm); i++)
 			idx[n++] = i;
 	return n;
 }
@@ -114,6 +119,8 @@ band_weights(fit_model *fm, int b, double exposure, sg_status *st)
 bool
 fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *opt, sg_status *st)
 {
+	bool		shapes = true;
+
 	memset(fm, 0, sizeof(*fm));
 	fm->img = img;
 	fm->nx = img->nx;
@@ -131,10 +138,12 @@ fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *opt, sg
 				img->nx, img->ny);
 		return false;
 	}
+	fm->max_knots = opt->max_knots;
 	if (opt->supersampling < 1 || opt->supersampling > 8 || opt->max_iterations < 0 ||
-		!(opt->time_budget >= 0))
+		!(opt->time_budget >= 0) || opt->max_knots < 0 || opt->max_knots > SG_FIT_MAX_KNOTS)
 	{
-		sg_fail(st, SG_ERR_VALUE, "fit options: supersampling must be 1..8, iterations and time budget >= 0");
+		sg_fail(st, SG_ERR_VALUE, "fit options: supersampling must be 1..8, iterations and time budget >= 0, knots 0..%d",
+				SG_FIT_MAX_KNOTS);
 		return false;
 	}
 	for (int b = 0; b < fm->nb; b++)
@@ -144,11 +153,11 @@ fit_model_init(fit_model *fm, const sg_image *img, const sg_fit_options *opt, sg
 	fm->data = sg_malloc(fm->npix * fm->nb * sizeof(float));
 	fm->clip = sg_malloc(fm->npix * sizeof(float));
 	fm->scene = sg_malloc(sizeof(sg_scene));
-	fm->source_shape = sg_image_new(fm->nx, fm->ny, fm->nb, img->pixel_scale, st);
-	fm->light_shape = sg_image_new(fm->nx, fm->ny, fm->nb, img->pixel_scale, st);
+	fm->w2 = sg_malloc(fm->npix * sizeof(float));
 	fm->one = sg_image_new(fm->nx, fm->ny, 1, img->pixel_scale, st);
-	if (!fm->inv_sigma || !fm->data || !fm->clip || !fm->scene || !fm->source_shape || !fm->light_shape ||
-		!fm->one)
+	for (int c = 0; c < FIT_NCOMPONENTS; c++)
+		shapes = shapes && (fm->shape[c] = sg_image_new(fm->nx, fm->ny, fm->nb, img->pixel_scale, st)) != NULL;
+	if (!fm->inv_sigma || !fm->data || !fm->clip || !fm->scene || !fm->w2 || !shapes || !fm->one)
 	{
 		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
 		return false;
@@ -181,8 +190,9 @@ fit_model_free(fit_model *fm)
 	sg_free(fm->data);
 	sg_free(fm->clip);
 	sg_free(fm->scene);
-	sg_free(fm->source_shape);
-	sg_free(fm->light_shape);
+	sg_free(fm->w2);
+	for (int c = 0; c < FIT_NCOMPONENTS; c++)
+		sg_free(fm->shape[c]);
 	sg_free(fm->one);
 	memset(fm, 0, sizeof(*fm));
 }
@@ -214,26 +224,94 @@ fit_params_scene(const double *p, int nb, const double *source_amp, const double
 	}
 }
 
+/* Knot k of p as a Gaussian light profile with amplitudes amp (NULL: 1). */
+static sg_light_profile
+knot_profile(const double *p, int k, int nb, const double *amp)
+{
+	const double *q = p + SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * k;
+	sg_light_profile g = {.type = SG_LIGHT_GAUSSIAN, .center_x = q[0], .center_y = q[1],
+	.sigma = q[2]};
+
+	for (int b = 0; b < nb; b++)
+		g.amp[b] = amp ? amp[b] : 1.0;
+	return g;
+}
+
+void
+fit_knots_scene(const double *p, int n_knots, int nb, const double (*amp)[SG_MAX_BANDS],
+				sg_scene *scene)
+{
+	for (int k = 0; k < n_knots; k++)
+		scene->source[scene->n_source++] = knot_profile(p, k, nb, amp ? amp[k] : NULL);
+}
+
+void
+fit_trace_point(const double *p, double x, double y, double *bx, double *by)
+{
+	sg_scene	sc;
+	double		dx = 0,
+				dy = 0;
+
+	fit_params_scene(p, 0, NULL, NULL, &sc);
+	for (int k = 0; k < sc.n_mass; k++)
+		sg_mass_deflection(&sc.mass[k], &x, &y, 1, &dx, &dy);
+	*bx = x - dx;
+	*by = y - dy;
+}
+
+int
+fit_model_nparams(const fit_model *fm)
+{
+	return SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * fm->n_knots;
+}
+
+/* Whether component c drawn at rendered would look different at p. */
+static bool
+shape_stale(const fit_model *fm, int c, const double *p)
+{
+	const double *q = fm->shape_params[c];
+
+	if (!fm->shape_valid[c])
+		return true;
+	if (c == FIT_COMPONENT_LIGHT)
+		return p[3] != q[3] || p[4] != q[4] || memcmp(p + 13, q + 13, 4 * sizeof(double)) != 0;
+	if (c == FIT_COMPONENT_SOURCE)
+		return memcmp(p, q, 13 * sizeof(double)) != 0;
+	/* a knot: the mass and its own three parameters */
+	{
+		int			j = SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * (c - FIT_COMPONENT_KNOT(0));
+
+		return memcmp(p, q, SG_LENS_NPARAMS * sizeof(double)) != 0 ||
+			memcmp(p + j, q + j, SG_FIT_KNOT_NPARAMS * sizeof(double)) != 0;
+	}
+}
+
 /*
- * Render one unit-amplitude component of the scene (the source through the
- * mass, or the lens light) into band 0 of shape, copy it to every band and
+ * Render unit-amplitude component c at fm->params (a lensed source or knot,
+ * or the lens light) into band 0 of its shape, copy it to every band and
  * convolve each with its PSF.
  */
 static bool
-render_shape(fit_model *fm, bool source, sg_image *shape, sg_status *st)
+render_component(fit_model *fm, int c, sg_status *st)
 {
 	sg_scene   *sc = fm->scene;
+	sg_image   *shape = fm->shape[c];
 	float	   *first = sg_image_band_pixels(shape, 0);
 	bool		ok;
 
 	fit_params_scene(fm->params, 1, NULL, NULL, sc);
-	if (source)
-		sc->n_lens_light = 0;
-	else
+	if (c == FIT_COMPONENT_LIGHT)
 	{
 		sc->n_mass = 0;
 		sc->n_source = 0;
 	}
+	else
+	{
+		sc->n_lens_light = 0;
+		if (c != FIT_COMPONENT_SOURCE)
+			sc->source[0] = knot_profile(fm->params, c - FIT_COMPONENT_KNOT(0), 1, NULL);
+	}
+	fm->shape_valid[c] = false;
 	ok = sg_render(sc, fm->one, fm->supersampling, st);
 	if (ok)
 		memcpy(first, sg_image_band_pixels(fm->one, 0), fm->npix * sizeof(float));
@@ -241,116 +319,135 @@ render_shape(fit_model *fm, bool source, sg_image *shape, sg_status *st)
 		memcpy(sg_image_band_pixels(shape, b), first, fm->npix * sizeof(float));
 	for (int b = 0; ok && b < fm->nb; b++)
 		ok = sg_psf_convolve(&fm->psf[b], shape, b, st);
+	if (ok)
+	{
+		memcpy(fm->shape_params[c], fm->params, sizeof(fm->params));
+		fm->shape_valid[c] = true;
+	}
 	return ok;
 }
 
 /* Partial sums per pixel loop (vectorisable without reassociating). */
 #define LANES 8
 
-/* Non-negative weighted least squares for the two amplitudes of band b. */
-static void
-solve_amplitudes(fit_model *fm, int b, bool with_source)
+/* Σ w2 a b over n pixels, in double. */
+static double
+weighted_dot(const float *w2, const float *a, const float *b, size_t n)
 {
-	const float *d = fm->data + (size_t) b * fm->npix,
-			   *s = sg_image_band_pixels(fm->source_shape, b),
-			   *l = sg_image_band_pixels(fm->light_shape, b),
-			   *w = fm->inv_sigma + (size_t) b * fm->npix;
-	float		on = with_source ? 1.0f : 0.0f;
-	double		acc[5][LANES] = {{0}},
-				sum[5] = {0},
-				ss,
-				sl,
-				ll,
-				sd,
-				ld,
-				det,
-				a = 0,
-				c = 0;
-	size_t		n = fm->npix,
-				i;
+	double		acc[LANES] = {0},
+				sum = 0;
+	size_t		i;
 
-	/* weighted sums in LANES independent partial sums (vectorisable); masked
-	 * pixels have weight 0 and data 0 */
 	for (i = 0; i + LANES <= n; i += LANES)
 		for (int k = 0; k < LANES; k++)
-		{
-			double		w2 = (double) (w[i + k] * w[i + k] * fm->clip[i + k]);
-			double		si = (double) (on * s[i + k]),
-						li = l[i + k],
-						di = d[i + k];
-
-			acc[0][k] += w2 * si * si;
-			acc[1][k] += w2 * si * li;
-			acc[2][k] += w2 * li * li;
-			acc[3][k] += w2 * si * di;
-			acc[4][k] += w2 * li * di;
-		}
-	for (int j = 0; j < 5; j++)
-		for (int k = 0; k < LANES; k++)
-			sum[j] += acc[j][k];
+			acc[k] += (double) w2[i + k] * a[i + k] * b[i + k];
+	for (int k = 0; k < LANES; k++)
+		sum += acc[k];
 	for (; i < n; i++)
-	{
-		double		w2 = (double) (w[i] * w[i] * fm->clip[i]);
-		double		si = (double) (on * s[i]);
-
-		sum[0] += w2 * si * si;
-		sum[1] += w2 * si * l[i];
-		sum[2] += w2 * (double) l[i] * l[i];
-		sum[3] += w2 * si * d[i];
-		sum[4] += w2 * (double) l[i] * d[i];
-	}
-	ss = sum[0];
-	sl = sum[1];
-	ll = sum[2];
-	sd = sum[3];
-	ld = sum[4];
-	det = ss * ll - sl * sl;
-	if (with_source && det > 1e-12 * ss * ll && ss > 0 && ll > 0)
-	{
-		a = (sd * ll - ld * sl) / det;
-		c = (ld * ss - sd * sl) / det;
-	}
-	if (!(a > 0 && c > 0))
-	{
-		/* the best fit with one component, whichever does better */
-		double		a1 = ss > 0 ? fmax(sd / ss, 0) : 0,
-					c1 = ll > 0 ? fmax(ld / ll, 0) : 0;
-		double		gain_a = a1 * sd,
-					gain_c = c1 * ld;
-
-		if (!(a > 0) && !(c > 0))
-		{
-			a = gain_a > gain_c ? a1 : 0;
-			c = gain_a > gain_c ? 0 : c1;
-		}
-		else if (!(a > 0))
-		{
-			a = 0;
-			c = c1;
-		}
-		else
-		{
-			a = a1;
-			c = 0;
-		}
-	}
-	fm->source_amp[b] = a;
-	fm->light_amp[b] = c;
+		sum += (double) w2[i] * a[i] * b[i];
+	return sum;
 }
 
-/* Whether the lens-light parameters of p differ from those rendered last. */
-static bool
-light_changed(const double *p, const double *rendered)
+/*
+ * Non-negative least squares min ‖d − Σ a_k s_k‖² over a ≥ 0 from the Gram
+ * matrix G (m × m) and h = Sᵀd, m <= FIT_NCOMPONENTS: the unconstrained
+ * solution on every subset of components, keeping the feasible one that
+ * lowers χ² (by hᵀa) the most — the optimum is one of them.
+ */
+static void
+nnls_small(const double *G, const double *h, int m, double *a)
 {
-	return p[3] != rendered[3] || p[4] != rendered[4] || p[13] != rendered[13] ||
-		p[14] != rendered[14] || p[15] != rendered[15] || p[16] != rendered[16];
+	double		best_gain = 0;
+
+	for (int k = 0; k < m; k++)
+		a[k] = 0;
+	for (int set = 1; set < (1 << m); set++)
+	{
+		double		A[FIT_NCOMPONENTS * FIT_NCOMPONENTS],
+					x[FIT_NCOMPONENTS],
+					gain = 0;
+		int			idx[FIT_NCOMPONENTS],
+					n = 0,
+					one = 1,
+					info;
+		bool		feasible = true;
+
+		for (int k = 0; k < m; k++)
+			if (set & (1 << k))
+				idx[n++] = k;
+		for (int i = 0; i < n; i++)
+		{
+			x[i] = h[idx[i]];
+			for (int j = 0; j < n; j++)
+				A[i * n + j] = G[idx[i] * m + idx[j]];
+		}
+		dposv_("U", &n, &one, A, &n, x, &n, &info, 1);
+		if (info != 0)
+			continue;
+		for (int i = 0; i < n; i++)
+		{
+			feasible = feasible && x[i] > 0 && isfinite(x[i]);
+			gain += x[i] * h[idx[i]];
+		}
+		if (feasible && gain > best_gain)
+		{
+			best_gain = gain;
+			for (int k = 0; k < m; k++)
+				a[k] = 0;
+			for (int i = 0; i < n; i++)
+				a[idx[i]] = x[i];
+		}
+	}
+}
+
+/* The components a stage fits; returns their count. */
+static int
+stage_components(const fit_model *fm, int *comp)
+{
+	int			m = 0;
+
+	if (fm->stage == FIT_FULL)
+	{
+		comp[m++] = FIT_COMPONENT_SOURCE;
+		for (int k = 0; k < fm->n_knots; k++)
+			comp[m++] = FIT_COMPONENT_KNOT(k);
+	}
+	comp[m++] = FIT_COMPONENT_LIGHT;
+	return m;
+}
+
+/* Solve the amplitudes of band b's components comp[0..m); others are 0. */
+static void
+solve_amplitudes(fit_model *fm, int b, const int *comp, int m)
+{
+	const float *d = fm->data + (size_t) b * fm->npix,
+			   *w = fm->inv_sigma + (size_t) b * fm->npix;
+	const float *s[FIT_NCOMPONENTS];
+	double		G[FIT_NCOMPONENTS * FIT_NCOMPONENTS],
+				h[FIT_NCOMPONENTS],
+				a[FIT_NCOMPONENTS];
+
+	for (size_t i = 0; i < fm->npix; i++)
+		fm->w2[i] = w[i] * w[i] * fm->clip[i];
+	for (int i = 0; i < m; i++)
+	{
+		s[i] = sg_image_band_pixels(fm->shape[comp[i]], b);
+		h[i] = weighted_dot(fm->w2, s[i], d, fm->npix);
+		for (int j = 0; j <= i; j++)
+			G[i * m + j] = G[j * m + i] = weighted_dot(fm->w2, s[i], s[j], fm->npix);
+	}
+	nnls_small(G, h, m, a);
+	for (int c = 0; c < FIT_NCOMPONENTS; c++)
+		fm->amp[c][b] = 0;
+	for (int i = 0; i < m; i++)
+		fm->amp[comp[i]][b] = a[i];
 }
 
 bool
 fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 {
-	bool		with_source = fm->stage == FIT_FULL;
-	bool		light = !fm->light_valid || light_changed(p, fm->params);
+	int			comp[FIT_NCOMPONENTS],
+				m;
 
 	if (fm->should_stop && fm->should_stop(fm->stop_ctx))
 	{
@@ -358,28 +455,33 @@ fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 		return false;
 	}
 	memcpy(fm->params, p, sizeof(fm->params));
-	fm->light_valid = fm->light_valid && !light;
-	if (with_source && !render_shape(fm, true, fm->source_shape, st))
-		return false;
-	if (light && !render_shape(fm, false, fm->light_shape, st))
-		return false;
-	fm->light_valid = true;
+	m = stage_components(fm, comp);
+	for (int i = 0; i < m; i++)
+		if (shape_stale(fm, comp[i], p) && !render_component(fm, comp[i], st))
+			return false;
 	for (int b = 0; b < fm->nb; b++)
 	{
 		const float *d = fm->data + (size_t) b * fm->npix,
-				   *s = sg_image_band_pixels(fm->source_shape, b),
-				   *l = sg_image_band_pixels(fm->light_shape, b),
 				   *w = fm->inv_sigma + (size_t) b * fm->npix;
+		const float *s[FIT_NCOMPONENTS];
+		double		a[FIT_NCOMPONENTS];
 		double	   *rb = r + (size_t) b * fm->npix;
-		double		sa,
-					la;
 
-		solve_amplitudes(fm, b, with_source);
-		sa = with_source ? fm->source_amp[b] : 0.0;
-		la = fm->light_amp[b];
+		solve_amplitudes(fm, b, comp, m);
+		for (int i = 0; i < m; i++)
+		{
+			s[i] = sg_image_band_pixels(fm->shape[comp[i]], b);
+			a[i] = fm->amp[comp[i]][b];
+		}
 		/* in double: a component almost outside the stamp can have a huge amplitude */
 		for (size_t i = 0; i < fm->npix; i++)
-			rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - la * l[i] - sa * s[i]);
+		{
+			double		model = 0;
+
+			for (int k = 0; k < m; k++)
+				model += a[k] * s[k][i];
+			rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - model);
+		}
 	}
 	if (fm->stage == FIT_FULL && fm->has_prior)
 		for (int k = 0; k < SG_LENS_NPARAMS; k++)
@@ -426,15 +528,25 @@ fit_model_project(const fit_model *fm, double *p)
 	p[13] = clamp(p[13], 0.05, 2 * hw);
 	p[14] = clamp(p[14], 0.5, 8.0);
 	clamp_ellipticity(&p[15], &p[16], 0.8);
+	for (int k = 0; k < fm->n_knots; k++)
+	{
+		double	   *q = p + SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * k;
+
+		q[0] = clamp(q[0], -hw, hw);
+		q[1] = clamp(q[1], -hw, hw);
+		q[2] = clamp(q[2], KNOT_MIN_SIGMA, KNOT_MAX_SIGMA);
+	}
 }
 
 void
-fit_model_steps(const double *p, double *h)
+fit_model_steps(const fit_model *fm, const double *p, double *h)
 {
-	for (int j = 0; j < SG_FIT_NPARAMS; j++)
+	for (int j = 0; j < fit_model_nparams(fm); j++)
 		h[j] = 1e-3;
 	h[9] = 1e-3 * p[9];
 	h[10] = 1e-3 * p[10];
 	h[13] = 1e-3 * p[13];
 	h[14] = 1e-3 * p[14];
+	for (int k = 0; k < fm->n_knots; k++)
+		h[SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * k + 2] = 1e-2 * p[SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * k + 2];
 }

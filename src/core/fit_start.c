@@ -119,7 +119,7 @@ combined_model(const fit_model *fm, size_t i)
 	double		sum = 0;
 
 	for (int b = 0; b < fm->nb; b++)
-		sum += fm->light_amp[b] * sg_image_band_pixels(fm->light_shape, b)[i] *
+		sum += fm->amp[FIT_COMPONENT_LIGHT][b] * sg_image_band_pixels(fm->shape[FIT_COMPONENT_LIGHT], b)[i] *
 			fm->inv_sigma[(size_t) b * fm->npix + i];
 	return sum / sqrt(fm->nb);
 }
@@ -229,6 +229,30 @@ fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_st
 	return ok;
 }
 
+double
+fit_brightest_residual(const fit_model *fm, const double *r, double *x, double *y)
+{
+	double		best = -INFINITY;
+
+	*x = *y = 0;
+	for (int v = 1; v + 1 < fm->ny; v++)
+		for (int u = 1; u + 1 < fm->nx; u++)
+		{
+			double		box = 0;
+
+			for (int dv = -1; dv <= 1; dv++)
+				for (int du = -1; du <= 1; du++)
+					box += combined(fm, r, (size_t) (v + dv) * fm->nx + u + du);
+			box /= 3;
+			if (box > best)
+			{
+				best = box;
+				pixel_position(fm, u, v, x, y);
+			}
+		}
+	return best;
+}
+
 /* Weighted centre and spread of the arc pixels traced back through p's mass. */
 static double
 trace_back(const double *p, const double *ax, const double *ay,
@@ -287,7 +311,7 @@ fit_source_start(fit_model *fm, double *p, bool scan_theta_e)
 				for (int b = 0; b < fm->nb; b++)
 				{
 					float		d = sg_image_band_pixels(fm->img, b)[i];
-					float		m = fm->light_amp[b] * sg_image_band_pixels(fm->light_shape, b)[i];
+					float		m = fm->amp[FIT_COMPONENT_LIGHT][b] * sg_image_band_pixels(fm->shape[FIT_COMPONENT_LIGHT], b)[i];
 
 					if (!isnan(d))
 						t += (d - m) * fm->inv_sigma[(size_t) b * fm->npix + i];

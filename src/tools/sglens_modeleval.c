@@ -4,13 +4,15 @@
  *   sglens-modeleval --survey LSST --bands g,r,i --size 48 --seed 9101
  *                     --n 2000 --rows FILE [--weights MODELLER.sgw]
  *                     [--methods cnn,fit,cnn+fit] [--max-iterations N]
+ *                     [--max-knots K] [--statistical-errors]
  *
  * Simulates members 0 .. n−1 of a population of lenses (the sampler with
  * lens fraction 1, never used in training), models each with every method
  * the way lens_model() does, and appends one tab-separated row per member
  * and method to FILE:
- *   id method arc_snr clumps seconds converged chi2 truth×7 estimate×7 error×7
- * (clumps: 1 when the source is a clumpy star-forming galaxy, 0 when smooth).
+ *   id method arc_snr clumps seconds converged chi2 knots truth×7 estimate×7 error×7
+ * (clumps: 1 when the source is a clumpy star-forming galaxy, 0 when smooth;
+ * knots: source knots the fit added).
  * Rows already in FILE are kept and not recomputed, so a killed run goes on
  * where it stopped.  Then it prints, as Markdown, per method and arc S/N
  * bin (and for smooth and clumpy sources at S/N >= 20): the fraction converged, the median and 68% interval of the θ_E
@@ -47,6 +49,8 @@ typedef struct options
 	int			size;
 	int			n;
 	int			max_iterations;
+	int			max_knots;
+	bool		statistical;	/* write the fit's statistical errors, without the floors */
 	uint64_t	seed;
 } options;
 
@@ -59,6 +63,7 @@ typedef struct row
 	int			clumpy;			/* 1: clumpy source, 0: smooth */
 	int			converged;		/* 1, 0, or −1 (not a fit) */
 	double		chi2;
+	int			knots;			/* source knots in the fit (0 for 'cnn') */
 	double		truth[K],
 				est[K],
 				err[K];
@@ -69,7 +74,8 @@ usage(void)
 {
 	fprintf(stderr,
 			"usage: sglens-modeleval --survey NAME --bands a,b --size N --seed S --n N --rows FILE\n"
-			"       [--weights MODELLER.sgw] [--methods cnn,fit,cnn+fit] [--max-iterations N]\n");
+			"       [--weights MODELLER.sgw] [--methods cnn,fit,cnn+fit] [--max-iterations N]\n"
+			"       [--max-knots K] [--statistical-errors]\n");
 	exit(2);
 }
 
@@ -80,13 +86,14 @@ parse_options(int argc, char **argv, options *o)
 		{"survey", 1, 0, 'S'}, {"bands", 1, 0, 'b'}, {"size", 1, 0, 'z'},
 		{"seed", 1, 0, 's'}, {"n", 1, 0, 'n'}, {"rows", 1, 0, 'r'},
 		{"weights", 1, 0, 'w'}, {"methods", 1, 0, 'm'}, {"max-iterations", 1, 0, 'i'},
-		{0, 0, 0, 0}
+		{"max-knots", 1, 0, 'k'}, {"statistical-errors", 0, 0, 'E'}, {0, 0, 0, 0}
 	};
 	int			c;
 
 	*o = (options)
 	{
-		.methods = "cnn,fit,cnn+fit", .size = 48, .n = 2000, .max_iterations = 400, .seed = 9101
+		.methods = "cnn,fit,cnn+fit", .size = 48, .n = 2000, .max_iterations = 400,
+			.max_knots = SG_FIT_MAX_KNOTS, .seed = 9101
 	};
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
 	{
@@ -118,6 +125,12 @@ parse_options(int argc, char **argv, options *o)
 				break;
 			case 'i':
 				o->max_iterations = atoi(optarg);
+				break;
+			case 'k':
+				o->max_knots = atoi(optarg);
+				break;
+			case 'E':
+				o->statistical = true;
 				break;
 			default:
 				usage();
@@ -157,11 +170,11 @@ read_rows(const char *path, int *n)
 		row			r;
 		int			got;
 
-		got = fscanf(f, "%d %15s %lf %d %lf %d %lf", &r.id, method, &r.snr, &r.clumpy, &r.seconds,
-					 &r.converged, &r.chi2) - 1;
-		for (int k = 0; got == 6 && k < 3 * K; k++)
+		got = fscanf(f, "%d %15s %lf %d %lf %d %lf %d", &r.id, method, &r.snr, &r.clumpy, &r.seconds,
+					 &r.converged, &r.chi2, &r.knots) - 1;
+		for (int k = 0; got == 7 && k < 3 * K; k++)
 			got += fscanf(f, "%lf", k < K ? &r.truth[k] : k < 2 * K ? &r.est[k - K] : &r.err[k - 2 * K]) - 1;
-		if (got != 6)
+		if (got != 7)
 			break;
 		r.method = -1;
 		for (int m = 0; m < NMETHODS; m++)
@@ -183,8 +196,8 @@ read_rows(const char *path, int *n)
 static void
 write_row(FILE *f, const row *r)
 {
-	fprintf(f, "%d\t%s\t%.4g\t%d\t%.4g\t%d\t%.6g", r->id, method_names[r->method], r->snr,
-			r->clumpy, r->seconds, r->converged, r->chi2);
+	fprintf(f, "%d\t%s\t%.4g\t%d\t%.4g\t%d\t%.6g\t%d", r->id, method_names[r->method], r->snr,
+			r->clumpy, r->seconds, r->converged, r->chi2, r->knots);
 	for (int k = 0; k < K; k++)
 		fprintf(f, "\t%.6g", r->truth[k]);
 	for (int k = 0; k < K; k++)
@@ -233,6 +246,7 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	for (int b = 0; b < sv->nbands; b++)
 		fo.exposure[b] = sv->bands[b].exposure_time * sv->bands[b].n_exposures;
 	fo.max_iterations = o->max_iterations;
+	fo.max_knots = o->max_knots;
 	for (int m = 0; m < NMETHODS; m++)
 	{
 		row			r = {.id = id,.method = m,.snr = meta.arc_snr,.clumpy = scene->n_source > 1,
@@ -264,9 +278,10 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 			if (!sg_fit_lens(img, &fo, &res, &st))
 				tool_die("fit", &st);
 			memcpy(r.est, res.params, sizeof(r.est));
-			memcpy(r.err, res.errors, sizeof(r.err));
+			memcpy(r.err, o->statistical ? res.stat_errors : res.errors, sizeof(r.err));
 			r.converged = res.converged;
 			r.chi2 = res.chi2_reduced;
+			r.knots = res.n_knots;
 		}
 		r.seconds = tool_now() - t0;
 		write_row(out, &r);

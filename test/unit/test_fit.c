@@ -1,7 +1,7 @@
 /*
  * test_fit.c — lens modelling by likelihood fitting (fit.h): recovery of
  * known lenses from simulated stamps, from a start and from the automatic
- * start, the prior, error calibration over noise realisations, lens-light
+ * start, the prior, error calibration over noise realisations, source knots, lens-light
  * subtraction, and the clear failures (no PSF, no arcs, pure noise).
  */
 #include <stdlib.h>
@@ -114,7 +114,11 @@ test_prior(void)
 	CHECK(sg_fit_lens(img, &o, &tight, &st));
 	CHECK(fabs(loose.params[0] - truth[0]) < 0.02);
 	CHECK(fabs(tight.params[0] - 1.3) < 1e-3);
-	CHECK(tight.errors[0] < 1.1e-5);
+	CHECK(tight.stat_errors[0] < 1.1e-5);
+	/* the quoted error adds the model-error floor in quadrature */
+	CHECK(fabs(tight.errors[0] - hypot(tight.stat_errors[0], SG_FIT_FLOOR_THETA_E * tight.params[0])) < 1e-12);
+	CHECK(fabs(tight.errors[5] - hypot(tight.stat_errors[5], SG_FIT_FLOOR_GAMMA)) < 1e-12);
+	CHECK(tight.errors[9] == tight.stat_errors[9]);
 	o.prior_sigma[0] = 0;
 	CHECK(!sg_fit_lens(img, &o, &tight, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "prior of theta_E");
@@ -122,7 +126,71 @@ test_prior(void)
 	free(sc);
 }
 
-/* Over noise realisations the quoted 1σ errors describe the scatter. */
+/*
+ * A source with a bright compact knot: the fit adds knots, lowering χ² by
+ * more than the information criterion's penalty, one source component
+ * sits on the knot, the fitted scene carries the knots, and without knots
+ * θ_E is worse.
+ */
+static void
+test_source_knots(void)
+{
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_scene   *fitted = malloc(sizeof(sg_scene));
+	sg_image   *img;
+	sg_fit_options o = sg_fit_defaults();
+	sg_fit_result with,
+				without;
+	sg_status	st = {0};
+	const double knot_x = 0.22,
+				knot_y = 0.02;
+	bool		near;
+
+	lsst(&sv);
+	make_scene(&sv, 23.5, 19.5, sc);
+	/* 40% of the source's flux in a Gaussian knot 0.12" from its centre */
+	sc->source[1] = sc->source[0];
+	sc->source[1].type = SG_LIGHT_GAUSSIAN;
+	sc->source[1].sigma = 0.04;
+	sc->source[1].center_x = knot_x;
+	sc->source[1].center_y = knot_y;
+	for (int b = 0; b < sv.nbands; b++)
+	{
+		sc->source[1].amp[b] = 0.4 * sg_light_total_flux(&sc->source[0], b);
+		sc->source[0].amp[b] *= 0.6;
+	}
+	sc->n_source = 2;
+	img = make_stamp(sc, &sv, 21);
+	o.has_start = true;
+	memcpy(o.start, truth, sizeof(truth));
+	CHECK(sg_fit_lens(img, &o, &with, &st) && with.converged);
+	o.max_knots = 0;
+	CHECK(sg_fit_lens(img, &o, &without, &st) && without.converged);
+	printf("source knot: %d knot(s) added, chi2 %.1f vs %.1f without; theta_E %.4f vs %.4f (truth %.2f)\n",
+		   with.n_knots, with.chi2, without.chi2, with.params[0], without.params[0], truth[0]);
+	CHECK(without.n_knots == 0 && without.nparams == SG_FIT_NPARAMS);
+	CHECK(with.n_knots >= 1 && with.nparams == SG_FIT_NPARAMS + SG_FIT_KNOT_NPARAMS * with.n_knots);
+	CHECK(with.chi2 < without.chi2 - (SG_FIT_KNOT_NPARAMS + sv.nbands) * log(3.0 * 48 * 48));
+	/* the compact knot is one of the source's components (the Sérsic may take it, a knot the rest) */
+	sg_fit_scene(&with, fitted);
+	near = false;
+	for (int k = 0; k < fitted->n_source; k++)
+		near = near || hypot(fitted->source[k].center_x - knot_x, fitted->source[k].center_y - knot_y) < 0.05;
+	CHECK(near);
+	CHECK(fabs(with.params[0] - truth[0]) <= fabs(without.params[0] - truth[0]));
+	CHECK(isfinite(with.errors[SG_FIT_NPARAMS]) && with.knot_amp[0][1] > 0);
+	CHECK(fitted->n_source == 1 + with.n_knots && fitted->source[1].type == SG_LIGHT_GAUSSIAN);
+	CHECK(fitted->source[1].amp[1] == with.knot_amp[0][1]);
+	o.max_knots = SG_FIT_MAX_KNOTS + 1;
+	CHECK(!sg_fit_lens(img, &o, &with, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "knots");
+	sg_free(img);
+	free(sc);
+	free(fitted);
+}
+
+/* Over noise realisations (the model right) the statistical 1σ errors describe the scatter. */
 static void
 test_error_calibration(void)
 {
@@ -148,7 +216,7 @@ test_error_calibration(void)
 		double		pull;
 
 		CHECK(sg_fit_lens(img, &o, &res, &st) && res.converged);
-		pull = (res.params[0] - truth[0]) / res.errors[0];
+		pull = (res.params[0] - truth[0]) / res.stat_errors[0];
 		pull2 += pull * pull / N;
 		inside += fabs(pull) < 1;
 		sg_free(img);
@@ -284,6 +352,7 @@ main(void)
 	test_recovery();
 	test_prior();
 	test_error_calibration();
+	test_source_knots();
 	test_lens_light();
 	test_subtracted_input();
 	test_bad_input();
