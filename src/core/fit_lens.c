@@ -17,7 +17,7 @@
 #define START_ITERATIONS 12
 /* A knot is tried where the residuals' 3×3-box S/N exceeds this, with at most this many iterations. */
 #define KNOT_MIN_SNR 4.0
-#define KNOT_ITERATIONS 40
+#define KNOT_ITERATIONS 100
 /* From an estimate, a fit worse than this χ²/dof is tried again from the automatic start. */
 #define RETRY_CHI2_REDUCED 1.5
 
