@@ -41,10 +41,56 @@ nn_conv_col_size(const nn_conv_geom *g)
 	return (size_t) g->cin * g->k * g->k * g->hout * g->wout;
 }
 
+/*
+ * One im2col row block of a stride-1 'same' convolution (hout = h, wout =
+ * w): dst[oy·w + ox] = x[(oy + dy)·w + ox + dx], 0 outside the image.  The
+ * valid rows are one shifted copy of the plane; the columns that wrapped
+ * round from the neighbouring row are then zeroed.
+ */
+static void
+shifted_plane(const float *x, int h, int w, int dy, int dx, float *dst)
+{
+	int			y0 = dy < 0 ? -dy : 0,
+				y1 = dy > 0 ? h - dy : h;
+	long		d0,
+				d1,
+				s0;
+
+	if (y1 <= y0 || dx >= w || -dx >= w)
+	{
+		memset(dst, 0, sizeof(float) * h * w);
+		return;
+	}
+	d0 = (long) y0 * w;
+	d1 = (long) y1 * w;
+	s0 = (long) (y0 + dy) * w + dx;
+	memset(dst, 0, sizeof(float) * d0);
+	memset(dst + d1, 0, sizeof(float) * ((long) h * w - d1));
+	/* the copy may start before the plane or end after it only in wrapped columns */
+	if (s0 < 0)
+	{
+		d0 -= s0;
+		s0 = 0;
+	}
+	if (s0 + (d1 - d0) > (long) h * w)
+		d1 = d0 + (long) h * w - s0;
+	memcpy(dst + d0, x + s0, sizeof(float) * (d1 - d0));
+	for (int oy = y0; oy < y1; oy++)
+	{
+		float	   *row = dst + (long) oy * w;
+
+		if (dx > 0)
+			memset(row + w - dx, 0, sizeof(float) * dx);
+		else if (dx < 0)
+			memset(row, 0, sizeof(float) * -dx);
+	}
+}
+
 void
 nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 {
 	int			hw_out = g->hout * g->wout;
+	bool		same = g->stride == 1 && g->hout == g->h && g->wout == g->w;
 
 	for (int ci = 0; ci < g->cin; ci++)
 	{
@@ -55,6 +101,11 @@ nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 			{
 				float	   *dst = col + ((size_t) (ci * g->k + ky) * g->k + kx) * hw_out;
 
+				if (same)
+				{
+					shifted_plane(xc, g->h, g->w, ky - g->pad, kx - g->pad, dst);
+					continue;
+				}
 				for (int oy = 0; oy < g->hout; oy++)
 				{
 					int			iy = oy * g->stride - g->pad + ky;
@@ -63,21 +114,6 @@ nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 					if (iy < 0 || iy >= g->h)
 					{
 						memset(row, 0, sizeof(float) * g->wout);
-						continue;
-					}
-					if (g->stride == 1)
-					{
-						/* columns ox with 0 <= ox - pad + kx < w are one copy */
-						int			lo = g->pad - kx > 0 ? g->pad - kx : 0;
-						int			hi = g->w + g->pad - kx < g->wout ? g->w + g->pad - kx : g->wout;
-
-						if (lo > g->wout)
-							lo = g->wout;	/* kernel wider than the image */
-						if (hi < lo)
-							hi = lo;
-						memset(row, 0, sizeof(float) * lo);
-						memcpy(row + lo, xc + iy * g->w + lo - g->pad + kx, sizeof(float) * (hi - lo));
-						memset(row + hi, 0, sizeof(float) * (g->wout - hi));
 						continue;
 					}
 					for (int ox = 0; ox < g->wout; ox++)
@@ -138,23 +174,18 @@ nn_conv_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
 		const float *xi = x + i * in_per;
 		float	   *yi = y + i * out_per;
 		const float *lowered = xi;
-		float		beta = 0.0f;
 
 		if (!conv_is_direct(g))
 		{
 			nn_im2col(g, xi, col);
 			lowered = col;
 		}
-		if (b)
-		{
-			for (int c = 0; c < g->cout; c++)
-				for (int j = 0; j < hw_out; j++)
-					yi[(size_t) c * hw_out + j] = b[c];
-			beta = 1.0f;
-		}
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->cout, hw_out, kk,
-					1.0f, w, kk, lowered, hw_out, beta, yi, hw_out);
-		if (act != SG_NN_ACT_NONE)
+					1.0f, w, kk, lowered, hw_out, 0.0f, yi, hw_out);
+		if (b)
+			for (int c = 0; c < g->cout; c++)
+				nn_bias_act_forward(act, hw_out, b[c], yi + (size_t) c * hw_out);
+		else if (act != SG_NN_ACT_NONE)
 			nn_act_forward(act, out_per, yi, yi);
 	}
 }

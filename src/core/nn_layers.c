@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nn_internal.h"
+#include "simd_level.h"
 
 /*
  * e^x − 1 for x <= 0 in float, branch-light and without a libm call (ELU's
@@ -55,8 +56,11 @@ nn_act_forward(sg_nn_act act, size_t n, const float *x, float *y)
 	switch (act)
 	{
 		case SG_NN_ACT_ELU:
-			for (size_t i = 0; i < n; i++)
-				y[i] = x[i] > 0.0f ? x[i] : elu_negative(x[i]);
+			if (sg_simd_level() > 0)
+				nn_elu_avx2(n, x, 0.0f, y);
+			else
+				for (size_t i = 0; i < n; i++)
+					y[i] = x[i] > 0.0f ? x[i] : elu_negative(x[i]);
 			break;
 		case SG_NN_ACT_RELU:
 			for (size_t i = 0; i < n; i++)
@@ -65,6 +69,29 @@ nn_act_forward(sg_nn_act act, size_t n, const float *x, float *y)
 		case SG_NN_ACT_NONE:
 			if (y != x)
 				memmove(y, x, n * sizeof(float));
+			break;
+	}
+}
+
+void
+nn_bias_act_forward(sg_nn_act act, size_t n, float bias, float *y)
+{
+	switch (act)
+	{
+		case SG_NN_ACT_ELU:
+			if (sg_simd_level() > 0)
+				nn_elu_avx2(n, y, bias, y);
+			else
+				for (size_t i = 0; i < n; i++)
+					y[i] = nn_elu(y[i] + bias);
+			break;
+		case SG_NN_ACT_RELU:
+			for (size_t i = 0; i < n; i++)
+				y[i] = y[i] + bias > 0.0f ? y[i] + bias : 0.0f;
+			break;
+		case SG_NN_ACT_NONE:
+			for (size_t i = 0; i < n; i++)
+				y[i] += bias;
 			break;
 	}
 }
@@ -254,6 +281,32 @@ pool_window(int o, int len, int *lo, int *hi)
 	*hi = 2 * o + 2 < len ? 2 * o + 2 : len;
 }
 
+/* 2×2 pooling of planes with even sides: every window is full. */
+static void
+pool_even(sg_nn_pool kind, size_t planes, int h, int w, const float *x, float *y)
+{
+	int			wo = w / 2;
+
+	for (size_t p = 0; p < planes * (h / 2); p++)
+	{
+		const float *r0 = x + 2 * p * w,
+				   *r1 = r0 + w;
+		float	   *out = y + p * wo;
+
+		if (kind == SG_NN_POOL_MAX)
+			for (int ox = 0; ox < wo; ox++)
+			{
+				float		a = fmaxf(r0[2 * ox], r0[2 * ox + 1]),
+							b = fmaxf(r1[2 * ox], r1[2 * ox + 1]);
+
+				out[ox] = fmaxf(a, b);
+			}
+		else
+			for (int ox = 0; ox < wo; ox++)
+				out[ox] = ((r0[2 * ox] + r0[2 * ox + 1]) + (r1[2 * ox] + r1[2 * ox + 1])) / 4.0f;
+	}
+}
+
 void
 nn_pool_forward(sg_nn_pool kind, int n, int c, int h, int w, const float *x,
 				float *y)
@@ -261,6 +314,11 @@ nn_pool_forward(sg_nn_pool kind, int n, int c, int h, int w, const float *x,
 	int			ho = (h + 1) / 2,
 				wo = (w + 1) / 2;
 
+	if (h % 2 == 0 && w % 2 == 0)
+	{
+		pool_even(kind, (size_t) n * c, h, w, x, y);
+		return;
+	}
 	for (size_t p = 0; p < (size_t) n * c; p++)
 	{
 		const float *xp = x + p * h * w;

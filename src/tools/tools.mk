@@ -142,20 +142,6 @@ modellers-eval-space: $(SGLENS_MODELEVAL)
 
 modellers-eval: modellers-eval-ground modellers-eval-space
 
-# The model-error floors of the fit's quoted errors (SG_FIT_FLOOR_* in
-# include/sglens/fit.h): 'cnn+fit' on 1,000 + 1,000 calibration lenses
-# (population seeds 9201 and 9202, never used for evaluation), statistical
-# errors only, then bench/fit_error_floor.py.
-modellers-calibrate: $(SGLENS_MODELEVAL)
-	@mkdir -p $(TRAIN_DIR)
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
-		--size 48 --seed 9201 --n 1000 --methods cnn+fit --statistical-errors \
-		--rows $(TRAIN_DIR)/modeller-ground-calibration.tsv > /dev/null
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
-		--size 64 --seed 9202 --n 1000 --methods cnn+fit --statistical-errors \
-		--rows $(TRAIN_DIR)/modeller-space-calibration.tsv > /dev/null
-	python3 bench/fit_error_floor.py $(TRAIN_DIR)/modeller-ground-calibration.tsv \
-		$(TRAIN_DIR)/modeller-space-calibration.tsv
 	{ \
 	echo "# Evaluation of the shipped lens modellers"; echo; \
 	echo "Written by \`make modellers-eval\` on $$(date -u '+%Y-%m-%d %H:%M UTC') on $$(nproc) cores of"; \
@@ -176,4 +162,18 @@ modellers-calibrate: $(SGLENS_MODELEVAL)
 	cat $(TRAIN_DIR)/eval-modeller-space.md; \
 	} > models/EVALUATION-modellers.md
 
+# The model-error floors of the fit's quoted errors (SG_FIT_FLOOR_* in
+# include/sglens/fit.h): 'cnn+fit' on 1,000 + 1,000 calibration lenses
+# (population seeds 9201 and 9202, never used for evaluation), statistical
+# errors only, then bench/fit_error_floor.py.
+modellers-calibrate: $(SGLENS_MODELEVAL)
+	@mkdir -p $(TRAIN_DIR)
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
+		--size 48 --seed 9201 --n 1000 --methods cnn+fit --statistical-errors \
+		--rows $(TRAIN_DIR)/modeller-ground-calibration.tsv > /dev/null
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
+		--size 64 --seed 9202 --n 1000 --methods cnn+fit --statistical-errors \
+		--rows $(TRAIN_DIR)/modeller-space-calibration.tsv > /dev/null
+	python3 bench/fit_error_floor.py $(TRAIN_DIR)/modeller-ground-calibration.tsv \
+		$(TRAIN_DIR)/modeller-space-calibration.tsv
 .PHONY: modellers-eval modellers-eval-ground modellers-eval-space modellers-calibrate

@@ -12,6 +12,7 @@
 #include "sglens/rng.h"
 #include "unit.h"
 #include "../../src/core/nn_internal.h"
+#include "../../src/core/simd_level.h"
 
 #define GRAD_TOL 1e-2
 
@@ -1117,25 +1118,102 @@ test_kernel_wider_than_input(void)
 	}
 }
 
-/* The ELU's own e^x − 1 agrees with expm1 over the whole negative range. */
+/* im2col against its definition, for odd and even kernels, strides 1 and 2, kernels wider than the image. */
+static void
+test_im2col(void)
+{
+	static const int shapes[][5] = {	/* cin, h, w, k, stride */
+		{2, 7, 5, 3, 1}, {1, 6, 6, 5, 1}, {3, 4, 9, 7, 1}, {2, 3, 2, 5, 1}, {2, 8, 8, 3, 2},
+		{1, 5, 7, 1, 1}, {2, 6, 5, 2, 1}, {1, 9, 9, 5, 2}
+	};
+	int			bad = 0;
+
+	for (size_t t = 0; t < sizeof(shapes) / sizeof(shapes[0]); t++)
+	{
+		const int  *sh = shapes[t];
+		nn_conv_geom g = nn_conv_same(sh[0], sh[1], sh[2], 4, sh[3], sh[4]);
+		size_t		n = (size_t) g.cin * g.k * g.k * g.hout * g.wout;
+		float	   *x = malloc(sizeof(float) * g.cin * g.h * g.w),
+				   *col = malloc(sizeof(float) * (n ? n : 1));
+
+		for (int i = 0; i < g.cin * g.h * g.w; i++)
+			x[i] = (float) (i + 1);
+		if (n == 0)
+		{
+			free(x);
+			free(col);
+			continue;
+		}
+		nn_im2col(&g, x, col);
+		for (int ci = 0; ci < g.cin; ci++)
+			for (int ky = 0; ky < g.k; ky++)
+				for (int kx = 0; kx < g.k; kx++)
+					for (int oy = 0; oy < g.hout; oy++)
+						for (int ox = 0; ox < g.wout; ox++)
+						{
+							int			iy = oy * g.stride - g.pad + ky,
+										ix = ox * g.stride - g.pad + kx;
+							float		want = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w ?
+								x[(ci * g.h + iy) * g.w + ix] : 0.0f;
+							size_t		at = (((size_t) (ci * g.k + ky) * g.k + kx) * g.hout + oy) * g.wout + ox;
+
+							bad += col[at] != want;
+						}
+		free(x);
+		free(col);
+	}
+	CHECK(bad == 0);
+}
+
+/* Worst relative error of nn_act_forward's ELU against expm1 over [−100, 0] and near 0. */
+static double
+elu_worst_error(void)
+{
+	enum
+	{
+		N = 2000001, SMALL = 120
+	};
+	float	   *x = malloc((N + SMALL) * sizeof(float)),
+			   *y = malloc((N + SMALL) * sizeof(float));
+	double		worst = 0;
+	int			n = 0;
+
+	for (int i = 0; i < N; i++)
+		x[n++] = -100.0f * (float) i / (N - 1);
+	for (float v = -1e-3f; v < 0 && n < N + SMALL; v *= 0.5f)
+		x[n++] = v;
+	nn_act_forward(SG_NN_ACT_ELU, n, x, y);
+	for (int i = 0; i < n; i++)
+	{
+		double		want = expm1((double) x[i]);
+
+		worst = fmax(worst, fabs((double) y[i] - want) / fmax(fabs(want), 1e-30));
+	}
+	free(x);
+	free(y);
+	return worst;
+}
+
+/* The ELU's own e^x − 1 agrees with expm1, on the portable and the AVX2 path. */
 static void
 test_elu_accuracy(void)
 {
-	double		worst = 0;
+	float		edge[5] = {2.5f, 0.0f, -200.0f, -0.5f, 1e30f},
+				out[5];
+	double		portable,
+				vector;
 
-	for (int i = 0; i <= 2000000; i++)
-	{
-		float		x = -100.0f * (float) i / 2000000;
-		double		want = expm1((double) x);
-		double		rel = fabs((double) nn_elu(x) - want) / fmax(fabs(want), 1e-30);
-
-		worst = fmax(worst, rel);
-	}
-	for (float x = -1e-3f; x < 0; x *= 0.5f)
-		worst = fmax(worst, fabs((double) nn_elu(x) - expm1((double) x)) / fabs(expm1((double) x)));
-	printf("ELU e^x - 1: worst relative error %.2e over [-100, 0]\n", worst);
-	CHECK(worst < 4e-7);
+	sg_simd_force(0);
+	portable = elu_worst_error();
+	sg_simd_force(-1);
+	vector = elu_worst_error();
+	printf("ELU e^x - 1: worst relative error %.2e (portable), %.2e (SIMD level %d) over [-100, 0]\n",
+		   portable, vector, sg_simd_level());
+	CHECK(portable < 4e-7 && vector < 4e-7);
 	CHECK(nn_elu(2.5f) == 2.5f && nn_elu(0.0f) == 0.0f && nn_elu(-200.0f) == -1.0f);
+	nn_act_forward(SG_NN_ACT_ELU, 5, edge, out);
+	CHECK(out[0] == 2.5f && out[1] == 0.0f && out[2] == -1.0f && out[4] == 1e30f);
+	CHECK(fabs(out[3] - expm1(-0.5)) < 4e-7 * fabs(expm1(-0.5)));
 }
 
 int
@@ -1143,6 +1221,7 @@ main(void)
 {
 	sg_rng_seed(&rng, 2024, 0);
 	test_elu_accuracy();
+	test_im2col();
 	test_kernel_wider_than_input();
 	test_conv_known();
 	test_conv_grad();
