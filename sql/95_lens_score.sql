@@ -45,6 +45,18 @@ SELECT bool_and(abs(lens_score(image) - lens_score(sg_scale_flux(image, 1e-12)))
 	bool_and(abs(lens_score(image) - lens_score(sg_rotate90(image, 3))) <= 1e-5) AS rotated_270,
 	bool_and(lens_score(image) = lens_score(sg_crop(image, 16))) AS larger_stamp_same_score
 FROM finder_stamps;
+-- one pass in the canonical orientation: exactly rotation-invariant, unit-free, crop-invariant,
+-- and a different (single-pass) estimate than the four-rotation mean
+SELECT bool_and(lens_score(image, passes => 1) = lens_score(sg_rotate90(image), passes => 1)) AS fast_rotated_90,
+	bool_and(lens_score(image, passes => 1) = lens_score(sg_rotate90(image, 2), passes => 1)) AS fast_rotated_180,
+	bool_and(lens_score(image, passes => 1) = lens_score(sg_rotate90(image, 3), passes => 1)) AS fast_rotated_270,
+	bool_and(abs(lens_score(image, passes => 1) - lens_score(sg_scale_flux(image, 1e6), passes => 1)) <= 1e-5) AS fast_flux_1e6,
+	bool_and(lens_score(image, passes => 1) = lens_score(sg_crop(image, 16), passes => 1)) AS fast_larger_stamp,
+	bool_and(lens_score(image, passes => 1) BETWEEN 0 AND 1) AS fast_probabilities,
+	bool_or(lens_score(image, passes => 1) <> lens_score(image)) AS differs_from_mean,
+	bool_and(lens_score(image, 'sglens-test-space', 'test-1', 1) = lens_score(image, passes => 1)) AS fixed_version_fast
+FROM finder_stamps WHERE id > 100;
+SELECT sg_test_error($$SELECT lens_score(simulate_lens('{}', 'LSST', 24, 3), passes => 2)$$);
 -- without noise metadata, the noise is estimated from the stamp's border, still unit-free
 SELECT bool_and(abs(lens_score(sg_set_band(image, 'VIS', noise_sigma => 'NaN'))
 		- lens_score(sg_scale_flux(sg_set_band(image, 'VIS', noise_sigma => 'NaN'), 1e6))) <= 1e-5) AS robust_sigma_unit_free

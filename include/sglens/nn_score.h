@@ -16,4 +16,13 @@
 bool		sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size,
 								  float *prob, sg_status *st);
 
+/*
+ * The same probability from one pass: x turned by the multiple of 90° that
+ * puts the most flux (all bands) into the lower-left quadrant; rotating the
+ * stamp does not change which orientation that is, so the score is exactly
+ * rotation-invariant (but for exact ties, where the first rotation wins).
+ */
+bool		sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size,
+								  float *prob, sg_status *st);
+
 #endif

@@ -1,5 +1,6 @@
-/* nn_score.c — rotation-averaged lens probabilities. */
+/* nn_score.c — lens probabilities independent of a stamp's orientation. */
 #include <math.h>
+#include <string.h>
 
 #include "sglens/alloc.h"
 #include "sglens/nn_score.h"
@@ -51,5 +52,64 @@ sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, floa
 	for (int i = 0; i < 4; i++)
 		sum += sg_nn_sigmoid(logits[i]);
 	*prob = (float) (sum / 4);
+	return true;
+}
+
+/* Sum of every band's pixels in the lower-left quadrant (the centre row and column of an odd side excluded). */
+static double
+quadrant_sum(const float *x, int nbands, int size)
+{
+	double		sum = 0;
+
+	for (int b = 0; b < nbands; b++)
+		for (int y = 0; y < size / 2; y++)
+			for (int i = 0; i < size / 2; i++)
+				sum += x[((size_t) b * size + y) * size + i];
+	return sum;
+}
+
+bool
+sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
+					  sg_status *st)
+{
+	size_t		plane = (size_t) size * size;
+	size_t		one = plane * nbands;
+	float	   *buf = sg_malloc(sizeof(float) * one * 3);
+	float	   *best = buf,
+			   *cur = buf + one,
+			   *next = buf + 2 * one,
+				logit;
+	double		best_sum;
+	bool		ok;
+
+	if (buf == NULL)
+	{
+		sg_fail(st, SG_ERR_NOMEM, "out of memory for a rotated stamp");
+		return false;
+	}
+	memcpy(best, x, sizeof(float) * one);
+	memcpy(cur, x, sizeof(float) * one);
+	best_sum = quadrant_sum(x, nbands, size);
+	for (int r = 1; r < 4; r++)
+	{
+		float	   *t = cur;
+		double		sum;
+
+		for (int b = 0; b < nbands; b++)
+			rotate90(cur + b * plane, next + b * plane, size);
+		cur = next;
+		next = t;
+		sum = quadrant_sum(cur, nbands, size);
+		if (sum > best_sum)
+		{
+			best_sum = sum;
+			memcpy(best, cur, sizeof(float) * one);
+		}
+	}
+	ok = sg_nn_forward(m, best, 1, false, &logit, st);
+	sg_free(buf);
+	if (!ok)
+		return false;
+	*prob = sg_nn_sigmoid(logit);
 	return true;
 }

@@ -15,9 +15,13 @@
 
 PG_FUNCTION_INFO_V1(sglens_lens_score);
 
-/* The model's probability for one prepared input. */
+/*
+ * The model's probability for one prepared input: a CNN's mean over the
+ * four 90° rotations (passes 4) or its one pass in the canonical
+ * orientation (passes 1).
+ */
 static float
-run_model(sgpg_model *e, const float *x)
+run_model(sgpg_model *e, const float *x, int passes)
 {
 	MemoryContext old;
 	sg_status	st;
@@ -28,7 +32,8 @@ run_model(sgpg_model *e, const float *x)
 	/* buffers the model grows must outlive this call */
 	old = MemoryContextSwitchTo(sgpg_model_context());
 	if (e->kind == SGPG_MODEL_CNN)
-		ok = sg_nn_score_rotations(e->model, x, e->info.nbands, e->in_size, &out, &st);
+		ok = (passes == 1 ? sg_nn_score_canonical : sg_nn_score_rotations)
+			(e->model, x, e->info.nbands, e->in_size, &out, &st);
 	else
 		ok = sg_baseline_score(e->model, x, 1, &out, &st);
 	MemoryContextSwitchTo(old);
@@ -41,8 +46,8 @@ run_model(sgpg_model *e, const float *x)
 }
 
 /*
- * lens_score(img, model, version): probability in [0, 1] that img is a
- * lens, from the named model (or the default finder for the stamp).
+ * lens_score(img, model[, version], passes): probability in [0, 1] that img
+ * is a lens, from the named model (or the default finder for the stamp).
  */
 Datum
 sglens_lens_score(PG_FUNCTION_ARGS)
@@ -50,6 +55,7 @@ sglens_lens_score(PG_FUNCTION_ARGS)
 	sg_image   *img;
 	const char *name;
 	const char *version;
+	int			passes;
 	sgpg_model *e;
 	float	   *x;
 	sg_status	st;
@@ -58,7 +64,14 @@ sglens_lens_score(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	img = PG_GETARG_SGIMAGE(0);
 	name = PG_NARGS() > 1 && !PG_ARGISNULL(1) ? sgpg_text(PG_GETARG_DATUM(1)) : NULL;
-	version = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? sgpg_text(PG_GETARG_DATUM(2)) : NULL;
+	/* (img, model, passes) or (img, model, version, passes) */
+	version = PG_NARGS() > 3 && !PG_ARGISNULL(2) ? sgpg_text(PG_GETARG_DATUM(2)) : NULL;
+	passes = PG_ARGISNULL(PG_NARGS() - 1) ? 4 : PG_GETARG_INT32(PG_NARGS() - 1);
+	if (passes != 1 && passes != 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("passes must be 4 (the mean over the four rotations) or 1 (one pass in the canonical orientation), got %d",
+						passes)));
 	if (version && !name)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -68,5 +81,5 @@ sglens_lens_score(PG_FUNCTION_ARGS)
 	sg_status_clear(&st);
 	if (!sg_nn_prepare_input(img, &e->info, e->in_size, x, &st))
 		sgpg_report(&st, psprintf("stamp does not fit model %s", e->name));
-	PG_RETURN_FLOAT4(run_model(e, x));
+	PG_RETURN_FLOAT4(run_model(e, x, passes));
 }

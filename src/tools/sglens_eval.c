@@ -2,7 +2,7 @@
  * sglens_eval.c — held-out evaluation of a lens-finding model.
  *
  *   sglens-eval --weights FILE --survey LSST [--n 10000] [--seed 9001]
- *               [--png roc.png] [--baseline SCORES] [--scores OUT]
+ *               [--png roc.png] [--baseline SCORES] [--scores OUT] [--canonical]
  *
  * Simulates n members of a population (half lenses; the other half the
  * sampler's non-lenses, hard negatives included) never used in training,
@@ -13,7 +13,8 @@
  * at p > 0.5 per kind of non-lens.  --png draws the ROC curve; --baseline
  * adds another finder's curve from a file of scores (one per line, for
  * members 0 .. n−1 of the same population), e.g. the classic baseline's;
- * --scores writes this model's scores in that format.
+ * --scores writes this model's scores in that format; --canonical scores
+ * with one pass in the canonical orientation (sg_nn_score_canonical).
  */
 #include <getopt.h>
 #include <math.h>
@@ -39,6 +40,7 @@ typedef struct options
 	const char *baseline;
 	const char *scores_out;
 	const char *label;
+	bool		canonical;		/* one pass in the canonical orientation, not four rotations */
 	int			n;
 	int			supersampling;
 	uint64_t	seed;
@@ -58,7 +60,7 @@ usage(void)
 	fprintf(stderr,
 			"usage: sglens-eval --weights FILE --survey NAME [--n N] [--seed S]\n"
 			"       [--supersampling S] [--png FILE] [--baseline SCORES] [--scores OUT]\n"
-			"       [--label TEXT]\n");
+			"       [--label TEXT] [--canonical]\n");
 	exit(2);
 }
 
@@ -69,7 +71,7 @@ parse_options(int argc, char **argv, options *o)
 		{"weights", 1, 0, 'w'}, {"survey", 1, 0, 'S'}, {"n", 1, 0, 'n'},
 		{"seed", 1, 0, 's'}, {"supersampling", 1, 0, 'u'}, {"png", 1, 0, 'p'},
 		{"baseline", 1, 0, 'b'}, {"scores", 1, 0, 'o'}, {"label", 1, 0, 'l'},
-		{0, 0, 0, 0}
+		{"canonical", 0, 0, 'c'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -107,6 +109,9 @@ parse_options(int argc, char **argv, options *o)
 				break;
 			case 'l':
 				o->label = optarg;
+				break;
+			case 'c':
+				o->canonical = true;
 				break;
 			default:
 				usage();
@@ -162,7 +167,8 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 			tool_die("simulating the held-out set", &st);
 		for (int j = 0; j < k; j++)
 		{
-			if (!sg_nn_score_rotations(m, x + j * plane, info->nbands, size, &r->score[i + j], &st))
+			if (!(o->canonical ? sg_nn_score_canonical : sg_nn_score_rotations)
+				(m, x + j * plane, info->nbands, size, &r->score[i + j], &st))
 				tool_die("scoring", &st);
 			r->label[i + j] = y[j] > 0.5f;
 		}

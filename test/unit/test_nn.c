@@ -9,6 +9,7 @@
 
 #include "sglens/alloc.h"
 #include "sglens/nn.h"
+#include "sglens/nn_score.h"
 #include "sglens/rng.h"
 #include "unit.h"
 #include "../../src/core/nn_internal.h"
@@ -653,6 +654,57 @@ test_model_grads(void)
 	CHECK(kink_retried < (long) sg_nn_spec_param_count(&s) / 4);
 }
 
+/* dst = src (planes × size × size) turned by 90° counter-clockwise, as sgimage's sg_rotate90. */
+static void
+turn90(const float *src, float *dst, int planes, int size)
+{
+	for (int b = 0; b < planes; b++)
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++)
+				dst[((size_t) b * size + size - 1 - x) * size + y] = src[((size_t) b * size + y) * size + x];
+}
+
+/*
+ * Orientation-free scores: the four-rotation mean equals the mean of the
+ * sigmoids of four passes and is the same (to rounding) for a turned stamp;
+ * the canonical one-pass score is bit-identical for every turn and equals
+ * one of the four rotations' probabilities.
+ */
+static void
+test_orientation_free_scores(void)
+{
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+	sg_nn_model *m;
+	float		x[4][2 * 8 * 8],
+				mean[4],
+				canon[4],
+				logit[4];
+	double		want = 0;
+	bool		canon_is_a_rotation = false;
+
+	sg_status_clear(&st);
+	m = sg_nn_model_new(&s, 21, &st);
+	fill(x[0], 2 * 8 * 8, -1, 1);
+	for (int r = 1; r < 4; r++)
+		turn90(x[r - 1], x[r], 2, 8);
+	for (int r = 0; r < 4; r++)
+	{
+		CHECK(sg_nn_forward(m, x[r], 1, false, &logit[r], &st));
+		want += sg_nn_sigmoid(logit[r]) / 4;
+		CHECK(sg_nn_score_rotations(m, x[r], 2, 8, &mean[r], &st));
+		CHECK(sg_nn_score_canonical(m, x[r], 2, 8, &canon[r], &st));
+	}
+	for (int r = 0; r < 4; r++)
+	{
+		CHECK(fabs(mean[r] - want) < 1e-6);
+		CHECK(canon[r] == canon[0]);
+		canon_is_a_rotation = canon_is_a_rotation || canon[0] == sg_nn_sigmoid(logit[r]);
+	}
+	CHECK(canon_is_a_rotation);
+	sg_nn_model_free(m);
+}
+
 /* Randomise the batch-norm tensors of a model. */
 static void
 randomise_bn(sg_nn_model *m)
@@ -1222,6 +1274,7 @@ main(void)
 	sg_rng_seed(&rng, 2024, 0);
 	test_elu_accuracy();
 	test_im2col();
+	test_orientation_free_scores();
 	test_kernel_wider_than_input();
 	test_conv_known();
 	test_conv_grad();
