@@ -4,15 +4,18 @@
 # loaded.  The model file (default: the shipped ground finder) is registered
 # as the default finder.  bench/parallel_sql.sh adds speed-ups, a check that
 # the parallel scores are the serial ones, and sg_reprocess.
-# Usage: bench/lens_score_sql.sh [N] [MODEL_FILE] [--record]
+# PASSES=1 scores with one pass in the canonical orientation instead of the
+# mean over four rotations (lens_score's passes argument).
+# Usage: [PASSES=1] bench/lens_score_sql.sh [N] [MODEL_FILE] [--record]
 source "$(dirname "${BASH_SOURCE[0]}")/score_sql_lib.sh"
 n=${1:-100000}
 model=${2:-$REPO/models/sglens-finder-ground-v1.sgw}
 record=${3:-}
+passes=${PASSES:-4}
 bench_stamps "$n" "$model"
 results=""
 for workers in 0 1 2; do
-	rate=$(timed_query "$workers" "SELECT count(lens_score(image)) AS result FROM stamps" "$n")
+	rate=$(timed_query "$workers" "SELECT count(lens_score(image, passes => $passes)) AS result FROM stamps" "$n")
 	rate=${rate%% *}
 	echo "workers $workers ($(workers_launched "$workers")): $rate stamps/s"
 	results="$results | $rate"
@@ -25,12 +28,12 @@ SELECT lens_score(image) FROM stamps LIMIT 1;
 SQL
 )
 blas=$(psql -At -c "SELECT sg_blas_info()")
-line="| $(date -u +%Y-%m-%d) | $(basename "$model") | $n$results | $(echo "$mem" | tail -1) | $blas |"
+line="| $(date -u +%Y-%m-%d) | $(basename "$model"), passes $passes | $n$results | $(echo "$mem" | tail -1) | $blas |"
 echo "$line"
 if [ "$record" = "--record" ]; then
 	{
 		echo
-		echo "## lens_score_sql — $(nproc)-core $(uname -m); stamps/s with 0, 1, 2 parallel workers (4 rotations per stamp)"
+		echo "## lens_score_sql — $(nproc)-core $(uname -m); stamps/s with 0, 1, 2 parallel workers"
 		echo
 		echo "| date | model | stamps | 0 workers | 1 worker | 2 workers | peak backend RSS | BLAS |"
 		echo "|---|---|---|---|---|---|---|---|"
