@@ -42,30 +42,33 @@ nn_conv_col_size(const nn_conv_geom *g)
 }
 
 /*
- * One im2col row block of a stride-1 'same' convolution (hout = h, wout =
- * w): dst[oy·w + ox] = x[(oy + dy)·w + ox + dx], 0 outside the image.  The
- * valid rows are one shifted copy of the plane; the columns that wrapped
- * round from the neighbouring row are then zeroed.
+ * Output rows [r0, r1) of one im2col row of a stride-1 'same' convolution
+ * (hout = h, wout = w): dst[(oy − r0)·w + ox] = x[(oy + dy)·w + ox + dx],
+ * 0 outside the image.  The valid rows are one shifted copy of the plane;
+ * the columns that wrapped round from the neighbouring row are then zeroed.
  */
 static void
-shifted_plane(const float *x, int h, int w, int dy, int dx, float *dst)
+shifted_rows(const float *x, int h, int w, int dy, int dx, int r0, int r1, float *dst)
 {
 	int			y0 = dy < 0 ? -dy : 0,
 				y1 = dy > 0 ? h - dy : h;
 	long		d0,
 				d1,
-				s0;
+				s0,
+				n = (long) (r1 - r0) * w;
 
+	y0 = y0 > r0 ? y0 : r0;
+	y1 = y1 < r1 ? y1 : r1;
 	if (y1 <= y0 || dx >= w || -dx >= w)
 	{
-		memset(dst, 0, sizeof(float) * h * w);
+		memset(dst, 0, sizeof(float) * n);
 		return;
 	}
-	d0 = (long) y0 * w;
-	d1 = (long) y1 * w;
+	d0 = (long) (y0 - r0) * w;
+	d1 = (long) (y1 - r0) * w;
 	s0 = (long) (y0 + dy) * w + dx;
 	memset(dst, 0, sizeof(float) * d0);
-	memset(dst + d1, 0, sizeof(float) * ((long) h * w - d1));
+	memset(dst + d1, 0, sizeof(float) * (n - d1));
 	/* the copy may start before the plane or end after it only in wrapped columns */
 	if (s0 < 0)
 	{
@@ -77,19 +80,20 @@ shifted_plane(const float *x, int h, int w, int dy, int dx, float *dst)
 	memcpy(dst + d0, x + s0, sizeof(float) * (d1 - d0));
 	for (int oy = y0; oy < y1; oy++)
 	{
-		float	   *row = dst + (long) oy * w;
+		float	   *row = dst + (long) (oy - r0) * w;
 
-		if (dx > 0)
-			memset(row + w - dx, 0, sizeof(float) * dx);
-		else if (dx < 0)
-			memset(row, 0, sizeof(float) * -dx);
+		for (int i = 0; i < dx; i++)
+			row[w - dx + i] = 0.0f;
+		for (int i = 0; i < -dx; i++)
+			row[i] = 0.0f;
 	}
 }
 
-void
-nn_im2col(const nn_conv_geom *g, const float *x, float *col)
+/* im2col of output rows [r0, r1): a (cin·k·k) × ((r1 − r0)·wout) matrix. */
+static void
+im2col_rows(const nn_conv_geom *g, const float *x, int r0, int r1, float *col)
 {
-	int			hw_out = g->hout * g->wout;
+	int			n = (r1 - r0) * g->wout;
 	bool		same = g->stride == 1 && g->hout == g->h && g->wout == g->w;
 
 	for (int ci = 0; ci < g->cin; ci++)
@@ -99,17 +103,17 @@ nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 		for (int ky = 0; ky < g->k; ky++)
 			for (int kx = 0; kx < g->k; kx++)
 			{
-				float	   *dst = col + ((size_t) (ci * g->k + ky) * g->k + kx) * hw_out;
+				float	   *dst = col + ((size_t) (ci * g->k + ky) * g->k + kx) * n;
 
 				if (same)
 				{
-					shifted_plane(xc, g->h, g->w, ky - g->pad, kx - g->pad, dst);
+					shifted_rows(xc, g->h, g->w, ky - g->pad, kx - g->pad, r0, r1, dst);
 					continue;
 				}
-				for (int oy = 0; oy < g->hout; oy++)
+				for (int oy = r0; oy < r1; oy++)
 				{
 					int			iy = oy * g->stride - g->pad + ky;
-					float	   *row = dst + (size_t) oy * g->wout;
+					float	   *row = dst + (size_t) (oy - r0) * g->wout;
 
 					if (iy < 0 || iy >= g->h)
 					{
@@ -125,6 +129,12 @@ nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 				}
 			}
 	}
+}
+
+void
+nn_im2col(const nn_conv_geom *g, const float *x, float *col)
+{
+	im2col_rows(g, x, 0, g->hout, col);
 }
 
 void
@@ -160,6 +170,22 @@ nn_col2im(const nn_conv_geom *g, const float *col, float *dx)
 	}
 }
 
+/*
+ * Output rows per block of the forward pass: the block's im2col matrix
+ * stays within CONV_BLOCK_BYTES (in L2 with room for the weights and the
+ * output), so the matrix product reads it back from cache.
+ */
+#define CONV_BLOCK_BYTES (192 * 1024)
+
+static int
+block_rows(const nn_conv_geom *g)
+{
+	size_t		row_bytes = sizeof(float) * g->cin * g->k * g->k * g->wout;
+	int			rows = (int) (CONV_BLOCK_BYTES / (row_bytes ? row_bytes : 1));
+
+	return rows < 1 ? 1 : rows > g->hout ? g->hout : rows;
+}
+
 void
 nn_conv_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
 				const float *b, sg_nn_act act, float *y, float *col)
@@ -168,25 +194,31 @@ nn_conv_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
 	int			hw_out = g->hout * g->wout;
 	size_t		in_per = (size_t) g->cin * g->h * g->w;
 	size_t		out_per = (size_t) g->cout * hw_out;
+	int			rows = block_rows(g);
 
 	for (int i = 0; i < n; i++)
 	{
 		const float *xi = x + i * in_per;
 		float	   *yi = y + i * out_per;
-		const float *lowered = xi;
 
-		if (!conv_is_direct(g))
+		if (conv_is_direct(g))
 		{
-			nn_im2col(g, xi, col);
-			lowered = col;
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->cout, hw_out, kk,
+						1.0f, w, kk, xi, hw_out, 0.0f, yi, hw_out);
+			nn_bias_act_forward(act, g->cout, hw_out, hw_out, b, yi);
+			continue;
 		}
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->cout, hw_out, kk,
-					1.0f, w, kk, lowered, hw_out, 0.0f, yi, hw_out);
-		if (b)
-			for (int c = 0; c < g->cout; c++)
-				nn_bias_act_forward(act, hw_out, b[c], yi + (size_t) c * hw_out);
-		else if (act != SG_NN_ACT_NONE)
-			nn_act_forward(act, out_per, yi, yi);
+		for (int r0 = 0; r0 < g->hout; r0 += rows)
+		{
+			int			r1 = r0 + rows < g->hout ? r0 + rows : g->hout;
+			int			cols = (r1 - r0) * g->wout;
+			float	   *yb = yi + (size_t) r0 * g->wout;
+
+			im2col_rows(g, xi, r0, r1, col);
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->cout, cols, kk,
+						1.0f, w, kk, col, cols, 0.0f, yb, hw_out);
+			nn_bias_act_forward(act, g->cout, cols, hw_out, b, yb);
+		}
 	}
 }
 

@@ -78,8 +78,12 @@ float		nn_elu(float x);
 /* ELU of x[i] + bias for n values with AVX2 + FMA (nn_elu_avx2.c); only when sg_simd_level() > 0. */
 void		nn_elu_avx2(size_t n, const float *x, float bias, float *y);
 
-/* y[i] = act(y[i] + bias) for n values, in place (a convolution's bias and activation in one pass). */
-void		nn_bias_act_forward(sg_nn_act act, size_t n, float bias, float *y);
+/*
+ * y[r·ld + i] = act(y[r·ld + i] + bias[r]) for rows × cols values, in place
+ * (a convolution's bias and activation in one pass; bias may be NULL).
+ */
+void		nn_bias_act_forward(sg_nn_act act, int rows, int cols, int ld, const float *bias,
+								float *y);
 
 /* dx += act'(x) dy, using the activation's output y. */
 void		nn_act_backward(sg_nn_act act, size_t n, const float *y,

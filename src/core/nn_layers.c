@@ -74,25 +74,26 @@ nn_act_forward(sg_nn_act act, size_t n, const float *x, float *y)
 }
 
 void
-nn_bias_act_forward(sg_nn_act act, size_t n, float bias, float *y)
+nn_bias_act_forward(sg_nn_act act, int rows, int cols, int ld, const float *bias, float *y)
 {
-	switch (act)
+	bool		simd = act == SG_NN_ACT_ELU && sg_simd_level() > 0;
+
+	for (int r = 0; r < rows; r++)
 	{
-		case SG_NN_ACT_ELU:
-			if (sg_simd_level() > 0)
-				nn_elu_avx2(n, y, bias, y);
-			else
-				for (size_t i = 0; i < n; i++)
-					y[i] = nn_elu(y[i] + bias);
-			break;
-		case SG_NN_ACT_RELU:
-			for (size_t i = 0; i < n; i++)
-				y[i] = y[i] + bias > 0.0f ? y[i] + bias : 0.0f;
-			break;
-		case SG_NN_ACT_NONE:
-			for (size_t i = 0; i < n; i++)
-				y[i] += bias;
-			break;
+		float	   *yr = y + (size_t) r * ld;
+		float		b = bias ? bias[r] : 0.0f;
+
+		if (simd)
+			nn_elu_avx2(cols, yr, b, yr);
+		else if (act == SG_NN_ACT_ELU)
+			for (int i = 0; i < cols; i++)
+				yr[i] = nn_elu(yr[i] + b);
+		else if (act == SG_NN_ACT_RELU)
+			for (int i = 0; i < cols; i++)
+				yr[i] = yr[i] + b > 0.0f ? yr[i] + b : 0.0f;
+		else if (bias)
+			for (int i = 0; i < cols; i++)
+				yr[i] += b;
 	}
 }
 
@@ -296,10 +297,10 @@ pool_even(sg_nn_pool kind, size_t planes, int h, int w, const float *x, float *y
 		if (kind == SG_NN_POOL_MAX)
 			for (int ox = 0; ox < wo; ox++)
 			{
-				float		a = fmaxf(r0[2 * ox], r0[2 * ox + 1]),
-							b = fmaxf(r1[2 * ox], r1[2 * ox + 1]);
+				float		a = r0[2 * ox] > r0[2 * ox + 1] ? r0[2 * ox] : r0[2 * ox + 1],
+							b = r1[2 * ox] > r1[2 * ox + 1] ? r1[2 * ox] : r1[2 * ox + 1];
 
-				out[ox] = fmaxf(a, b);
+				out[ox] = a > b ? a : b;
 			}
 		else
 			for (int ox = 0; ox < wo; ox++)
