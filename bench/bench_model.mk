@@ -8,7 +8,7 @@ $(BENCH_MODEL): bench/bench_model.c $(CORE_LIB)
 	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
 
 bench_peer: $(BENCH_MODEL)
-	OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX $(BENCH_MODEL) models/sglens-finder-ground-v1.sgw
+	OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX $(BENCH_MODEL) models/sglens-finder-ground-v2.sgw
 	/usr/bin/python3 bench/torch_peer.py
 
 .PHONY: bench_peer

@@ -9,7 +9,7 @@
 # Usage: [PASSES=1] bench/lens_score_sql.sh [N] [MODEL_FILE] [--record]
 source "$(dirname "${BASH_SOURCE[0]}")/score_sql_lib.sh"
 n=${1:-100000}
-model=${2:-$REPO/models/sglens-finder-ground-v1.sgw}
+model=${2:-$REPO/models/sglens-finder-ground-v2.sgw}
 record=${3:-}
 passes=${PASSES:-4}
 bench_stamps "$n" "$model"

@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/score_sql_lib.sh"
 n=${1:-10000}
 record=${2:-}
-bench_stamps "$n" "$REPO/models/sglens-finder-ground-v1.sgw"
+bench_stamps "$n" "$REPO/models/sglens-finder-ground-v2.sgw"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # every score, in id order, hashed: the scoring runs below the Gather (OFFSET 0)
 scores="SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) AS result
@@ -48,7 +48,7 @@ if [ "$record" = "--record" ]; then
 		echo
 		echo "## parallel_sql — $(date -u +%Y-%m-%d), $(nproc)-core $(uname -m) ($cpu); $n stamps, stamps/s"
 		echo
-		echo "Default finder sglens-finder-ground v1 (LSST g,r,i 64×64 stamps, centre-cropped to 48×48, 4 rotations"
+		echo "Default finder sglens-finder-ground v2 (LSST g,r,i 64×64 stamps, centre-cropped to 48×48, 4 rotations"
 		echo "each). Load average (1, 5, 15 min) $load_start at start, $load_end at end. Scores identical"
 		echo "to the serial ones (md5 of all $n, query and sg_reprocess): $same."
 		echo

@@ -6,7 +6,8 @@
 -- this test uses the shipped default finders (95_lens_score changes them)
 CREATE TEMP TABLE saved_defaults AS SELECT name, version FROM sglens_model WHERE is_default;
 UPDATE sglens_model SET is_default = false WHERE is_default;
-UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-finder-%';
+UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-finder-%'
+	AND (name, version) IN (SELECT name, max(version) FROM sglens_model GROUP BY name);
 
 -- LSST and Euclid stamps, one no finder takes (HSC pixel scale), one too
 -- small for the finder, and a row without a stamp

@@ -5,7 +5,8 @@
 -- this test uses the shipped default finders and modellers
 CREATE TEMP TABLE remodel_saved_defaults AS SELECT name, version FROM sglens_model WHERE is_default;
 UPDATE sglens_model SET is_default = false WHERE is_default;
-UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-finder-%';
+UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-finder-%'
+	AND (name, version) IN (SELECT name, max(version) FROM sglens_model GROUP BY name);
 UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-modeller-%';
 
 CREATE TABLE remodel_stamps (object_id int PRIMARY KEY, stamp sgimage);

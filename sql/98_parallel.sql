@@ -27,9 +27,9 @@ END $$;
 SET max_parallel_workers_per_gather = 0;
 EXPLAIN (COSTS OFF)
 SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) FROM (
-	SELECT id, lens_score(image, 'sglens-finder-ground', 'v1') AS s FROM parallel_stamps OFFSET 0) t;
+	SELECT id, lens_score(image, 'sglens-finder-ground', 'v2') AS s FROM parallel_stamps OFFSET 0) t;
 SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) AS serial_scores FROM (
-	SELECT id, lens_score(image, 'sglens-finder-ground', 'v1') AS s FROM parallel_stamps OFFSET 0) t \gset
+	SELECT id, lens_score(image, 'sglens-finder-ground', 'v2') AS s FROM parallel_stamps OFFSET 0) t \gset
 SELECT count(*) FILTER (WHERE lens_score(image) > 0.5) AS serial_count FROM parallel_stamps \gset
 
 -- parallel: the workers alone compute every score (the leader only gathers)
@@ -40,12 +40,12 @@ SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) FROM (
-	SELECT id, lens_score(image, 'sglens-finder-ground', 'v1') AS s FROM parallel_stamps OFFSET 0) t;
+	SELECT id, lens_score(image, 'sglens-finder-ground', 'v2') AS s FROM parallel_stamps OFFSET 0) t;
 SELECT parallel_workers_launched($$SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) FROM (
-	SELECT id, lens_score(image, 'sglens-finder-ground', 'v1') AS s FROM parallel_stamps OFFSET 0) t$$);
+	SELECT id, lens_score(image, 'sglens-finder-ground', 'v2') AS s FROM parallel_stamps OFFSET 0) t$$);
 SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) = :'serial_scores' AS same_as_serial,
 	count(*) AS stamps FROM (
-	SELECT id, lens_score(image, 'sglens-finder-ground', 'v1') AS s FROM parallel_stamps OFFSET 0) t;
+	SELECT id, lens_score(image, 'sglens-finder-ground', 'v2') AS s FROM parallel_stamps OFFSET 0) t;
 -- scores with their provenance (sg_finder_for): still scored in the workers
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT md5(string_agg(id || ':' || s || ':' || n || ':' || v, ',' ORDER BY id)) FROM (
@@ -55,7 +55,7 @@ SELECT parallel_workers_launched($$SELECT md5(string_agg(id || ':' || s, ',' ORD
 	SELECT id, lens_score(image, f.name, f.version) AS s
 	FROM parallel_stamps, sg_finder_for(image, 'sglens-finder-ground') f OFFSET 0) t$$);
 SELECT md5(string_agg(id || ':' || s, ',' ORDER BY id)) = :'serial_scores' AS same_as_serial,
-	count(*) FILTER (WHERE (n, v) = ('sglens-finder-ground', 'v1')) AS provenance FROM (
+	count(*) FILTER (WHERE (n, v) = ('sglens-finder-ground', 'v2')) AS provenance FROM (
 	SELECT id, lens_score(image, f.name, f.version) AS s, f.name AS n, f.version AS v
 	FROM parallel_stamps, sg_finder_for(image, 'sglens-finder-ground') f OFFSET 0) t;
 -- the default finder (STABLE form) and a count run in parallel too
