@@ -94,6 +94,28 @@ SELECT avg(s) FILTER (WHERE is_lens) > avg(s) FILTER (WHERE NOT is_lens) + 0.3 A
 	count(*) FILTER (WHERE is_lens) > 20 AND count(*) FILTER (WHERE NOT is_lens) > 20 AS both_classes
 FROM ground_sample;
 
+-- a call site remembers its registry look-up only within a statement: in a PL/pgSQL loop
+-- (one cached expression), a default changed between iterations is used at once
+CREATE TEMP TABLE default_switch (step int, s float4, want float4);
+DO $$
+DECLARE
+	img sgimage := simulate_lens('{}', 'LSST', 48, 5, bands => ARRAY['g', 'r', 'i']);
+	models text[] := ARRAY['sglens-test-ground', 'sglens-finder-ground'];
+	s float4;
+BEGIN
+	FOR step IN 1..2 LOOP
+		UPDATE sglens_model SET is_default = false WHERE task = 'finder' AND bands = '{g,r,i}' AND is_default;
+		UPDATE sglens_model SET is_default = true
+		WHERE name = models[step] AND version = (SELECT max(version) FROM sglens_model WHERE name = models[step]);
+		s := lens_score(img);	-- a simple expression: its state lives across the loop
+		INSERT INTO default_switch VALUES (step, s, lens_score(img, models[step]));
+	END LOOP;
+	UPDATE sglens_model SET is_default = false WHERE task = 'finder' AND bands = '{g,r,i}' AND is_default;
+	UPDATE sglens_model SET is_default = true WHERE name = 'sglens-test-ground';
+END
+$$;
+SELECT bool_and(s = want) AS default_followed, count(DISTINCT s) AS distinct_scores FROM default_switch;
+
 -- the classic baseline answers through the same interface
 CREATE TABLE baseline_stamps AS
 SELECT id, image FROM simulate_lens_sample(6, 'LSST', 91, bands => ARRAY['g', 'r', 'i'], size => 48);

@@ -1,8 +1,10 @@
 /*
  * model_cache.c — model registry look-ups and the per-backend cache of loaded
  * models.  A registered (name, version) never changes, so a cached model
- * stays valid; which version is the default is looked up in the registry on
- * every call, so a change of default takes effect at once in every backend.
+ * stays valid; which version is the default is looked up in the registry
+ * for every statement, so a change of default takes effect at once in every
+ * backend.  Within one statement (one snapshot) a call site remembers its
+ * last look-up, since the registry it sees cannot change.
  */
 #include "postgres.h"
 
@@ -15,6 +17,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "pg_core.h"
 #include "sglens/baseline.h"
@@ -152,12 +155,82 @@ check_task(sgpg_model *e, sgpg_task task)
 	return e;
 }
 
+/*
+ * A call site's last registry look-up (in its FmgrInfo's fn_extra): the
+ * question — task, name, version, the stamp's bands and pixel scale — the
+ * snapshot it was answered in, and the answer.
+ */
+typedef struct lookup_memo
+{
+	sgpg_task	task;
+	char	   *name;			/* NULL: the default */
+	char	   *version;
+	int			nbands;
+	char		bands[SG_MAX_BANDS][SG_BAND_NAME_LEN];
+	double		pixel_scale;
+	TransactionId xmin,
+				xmax;
+	CommandId	curcid;
+	char	   *model_name;
+	char	   *model_version;
+} lookup_memo;
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The memo's model when it answers this question in the active snapshot, else NULL. */
+static sgpg_model *
+memo_find(const lookup_memo *m, sgpg_task task, const sg_image *img, const char *name,
+		  const char *version)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	if (m == NULL || snap == NULL || m->task != task || !same_text(m->name, name) ||
+		!same_text(m->version, version) || m->nbands != img->nbands ||
+		m->pixel_scale != img->pixel_scale || m->xmin != snap->xmin || m->xmax != snap->xmax ||
+		m->curcid != snap->curcid)
+		return NULL;
+	for (int b = 0; b < img->nbands; b++)
+		if (strcmp(m->bands[b], img->bands[b].name) != 0)
+			return NULL;
+	return cache_find(m->model_name, m->model_version);
+}
+
+/* Remember in flinfo that this question got (mname, mversion) in the active snapshot. */
+static void
+memo_store(FmgrInfo *flinfo, sgpg_task task, const sg_image *img, const char *name,
+		   const char *version, const char *mname, const char *mversion)
+{
+	lookup_memo *m;
+
+	if (flinfo == NULL || !ActiveSnapshotSet())
+		return;
+	if (flinfo->fn_extra == NULL)
+		flinfo->fn_extra = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(lookup_memo));
+	m = flinfo->fn_extra;
+	m->task = task;
+	m->name = name ? MemoryContextStrdup(flinfo->fn_mcxt, name) : NULL;
+	m->version = version ? MemoryContextStrdup(flinfo->fn_mcxt, version) : NULL;
+	m->nbands = img->nbands;
+	for (int b = 0; b < img->nbands; b++)
+		strlcpy(m->bands[b], img->bands[b].name, SG_BAND_NAME_LEN);
+	m->pixel_scale = img->pixel_scale;
+	m->xmin = GetActiveSnapshot()->xmin;
+	m->xmax = GetActiveSnapshot()->xmax;
+	m->curcid = GetActiveSnapshot()->curcid;
+	m->model_name = MemoryContextStrdup(flinfo->fn_mcxt, mname);
+	m->model_version = MemoryContextStrdup(flinfo->fn_mcxt, mversion);
+}
+
 sgpg_model *
-sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *name,
+sgpg_model_for(FmgrInfo *flinfo, sgpg_task task, const sg_image *img, const char *name,
 			   const char *version)
 {
-	char	   *schema = get_namespace_name(get_func_namespace(func_oid));
-	char	   *registry = quote_qualified_identifier(schema, "sglens_model");
+	char	   *schema;
+	char	   *registry;
 	Datum		bands[SG_MAX_BANDS];
 	Datum		args[5];
 	char	   *q;
@@ -173,6 +246,11 @@ sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *na
 	 */
 	if (name && version && (e = cache_find(name, version)) != NULL)
 		return check_task(e, task);
+	/* the same question as this call site's last one, in the same snapshot */
+	if ((e = memo_find(flinfo ? flinfo->fn_extra : NULL, task, img, name, version)) != NULL)
+		return check_task(e, task);
+	schema = get_namespace_name(get_func_namespace(flinfo->fn_oid));
+	registry = quote_qualified_identifier(schema, "sglens_model");
 	for (int b = 0; b < img->nbands; b++)
 		bands[b] = CStringGetTextDatum(img->bands[b].name);
 	args[0] = CStringGetTextDatum(task_names[task]);
@@ -213,5 +291,6 @@ sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img, const char *na
 		e = load_model(mname, mversion, weights);
 	}
 	SPI_finish();
+	memo_store(flinfo, task, img, name, version, mname, mversion);
 	return check_task(e, task);
 }

@@ -107,7 +107,7 @@ static sgpg_model *
 cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name, double *mean,
 			 double *sigma)
 {
-	sgpg_model *e = sgpg_model_for(fcinfo->flinfo->fn_oid, SGPG_TASK_MODELLER, img, name, NULL);
+	sgpg_model *e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_MODELLER, img, name, NULL);
 	float	   *x = palloc(sizeof(float) * e->info.nbands * e->in_size * e->in_size);
 	MemoryContext old;
 	sg_status	st;

@@ -76,7 +76,7 @@ sglens_lens_score(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a model version needs a model name")));
-	e = sgpg_model_for(fcinfo->flinfo->fn_oid, SGPG_TASK_FINDER, img, name, version);
+	e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_FINDER, img, name, version);
 	x = palloc(sizeof(float) * e->info.nbands * e->in_size * e->in_size);
 	sg_status_clear(&st);
 	if (!sg_nn_prepare_input(img, &e->info, e->in_size, x, &st))

@@ -4,6 +4,8 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 #include "sglens/image.h"
 #include "sglens/nn.h"
 
@@ -34,10 +36,11 @@ typedef enum sgpg_task
 /*
  * The model of a task to use for img: the named model (the given version,
  * else its default or newest version), or the task's default model whose
- * bands the stamp has and whose pixel scale it matches.  func_oid locates
- * the registry's schema.
+ * bands the stamp has and whose pixel scale it matches.  flinfo (the
+ * calling function's) locates the registry's schema and keeps the call
+ * site's last look-up for the rest of the statement.
  */
-sgpg_model *sgpg_model_for(Oid func_oid, sgpg_task task, const sg_image *img,
+sgpg_model *sgpg_model_for(FmgrInfo *flinfo, sgpg_task task, const sg_image *img,
 						   const char *name, const char *version);
 
 /* Run fn(arg) with the cache's memory context current (model buffers live there). */
