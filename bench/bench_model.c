@@ -4,7 +4,10 @@
  * one thread; then, for a finder, lens_score()'s whole core path per stamp
  * (input preparation from a 64×64 LSST stamp with noise metadata, and the
  * mean over four rotations), the figure that SQL overhead is measured
- * against.  The PyTorch peer of the same architecture is bench/torch_peer.py.
+ * against; and the convolution layers alone (im2col, matrix product, bias
+ * and activation of each, as the folded model runs them), whose GFLOP/s
+ * the ~155 GFLOP/s single-core ceiling is compared with.  The PyTorch peer
+ * of the same architecture is bench/torch_peer.py.
  *
  *   build/bench/bench_model MODEL.sgw [seconds per case]
  */
@@ -19,6 +22,7 @@
 #include "sglens/nn_score.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
+#include "../src/core/nn_internal.h"
 
 char	   *openblas_get_corename(void);
 
@@ -76,6 +80,88 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 	sg_free(img);
 }
 
+/* The convolutions of a spec's network, in order (nn_model.c builds the same): returns their count. */
+static int
+conv_layers(const sg_nn_spec *s, nn_conv_geom *g)
+{
+	int			n = 0,
+				c = s->in_channels,
+				size = s->in_size;
+
+	g[n++] = nn_conv_same(c, size, size, s->stem_channels, s->stem_kernel, 1);
+	c = s->stem_channels;
+	if (s->stem_pool != SG_NN_POOL_NONE)
+		size = (size + 1) / 2;
+	for (int i = 0; i < s->nstages; i++)
+		for (int u = 0; u < s->stages[i].units; u++)
+		{
+			int			stride = u == 0 && s->stages[i].downsample ? 2 : 1,
+						cout = s->stages[i].channels;
+
+			g[n] = nn_conv_same(c, size, size, cout, 3, stride);
+			if (stride != 1 || c != cout)
+				g[n + 2] = nn_conv_same(c, size, size, cout, 1, stride);
+			size = g[n].hout;
+			g[n + 1] = nn_conv_same(cout, size, size, cout, 3, 1);
+			n += stride != 1 || c != cout ? 3 : 2;
+			c = cout;
+		}
+	return n;
+}
+
+/* Time each convolution layer of the model's network alone (batch 1, bias and ELU). */
+static void
+conv_path(const sg_nn_spec *s, double pass_seconds, double seconds)
+{
+	nn_conv_geom g[3 * SG_NN_MAX_STAGES * 8 + 1];
+	int			n = conv_layers(s, g);
+	double		total_flop = 0,
+				total_time = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		size_t		nx = (size_t) g[i].cin * g[i].h * g[i].w,
+					ny = (size_t) g[i].cout * g[i].hout * g[i].wout,
+					nw = (size_t) g[i].cout * g[i].cin * g[i].k * g[i].k,
+					ncol = nn_conv_col_size(&g[i]);
+		float	   *x = malloc(nx * sizeof(float)),
+				   *y = malloc(ny * sizeof(float)),
+				   *w = malloc(nw * sizeof(float)),
+				   *b = malloc(g[i].cout * sizeof(float)),
+				   *col = malloc((ncol ? ncol : 1) * sizeof(float));
+		double		flop = 2.0 * nw * g[i].hout * g[i].wout,
+					t0,
+					dt;
+		long		calls = 0;
+
+		for (size_t j = 0; j < nx; j++)
+			x[j] = (float) (j % 89) / 89.0f - 0.5f;
+		for (size_t j = 0; j < nw; j++)
+			w[j] = (float) (j % 13) / 130.0f - 0.05f;
+		for (int j = 0; j < g[i].cout; j++)
+			b[j] = 0.01f * j;
+		t0 = now();
+		do
+		{
+			nn_conv_forward(&g[i], 1, x, w, b, SG_NN_ACT_ELU, y, col);
+			calls++;
+		} while ((dt = now() - t0) < seconds / n);
+		dt /= calls;
+		printf("  conv %2d: %3d -> %3d, %dx%d, %dx%d, stride %d: %7.1f us, %5.1f GFLOP/s\n", i, g[i].cin,
+			   g[i].cout, g[i].k, g[i].k, g[i].h, g[i].w, g[i].stride, dt * 1e6, flop / dt / 1e9);
+		total_flop += flop;
+		total_time += dt;
+		free(x);
+		free(y);
+		free(w);
+		free(b);
+		free(col);
+	}
+	printf("convolutions alone: %.1f MFLOP in %.3f ms, %.1f GFLOP/s (%.0f%% of a ~155 GFLOP/s core), %.0f%% of the pass\n",
+		   total_flop / 1e6, total_time * 1e3, total_flop / total_time / 1e9,
+		   100 * total_flop / total_time / 155e9, 100 * total_time / pass_seconds);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -83,7 +169,8 @@ main(int argc, char **argv)
 	sg_nn_info	info;
 	sg_nn_model *raw,
 			   *m;
-	double		seconds = argc > 2 ? atof(argv[2]) : 5;
+	double		seconds = argc > 2 ? atof(argv[2]) : 5,
+				pass_seconds = 0;
 
 	if (argc < 2)
 	{
@@ -126,9 +213,12 @@ main(int argc, char **argv)
 		} while ((dt = now() - t0) < seconds);
 		printf("batch %3d: %9.1f stamps/s (%.3f ms per pass, %.1f GFLOP/s)\n", batch,
 			   passes * batch / dt, dt / passes * 1e3, passes * batch * sg_nn_model_flops(m) / dt / 1e9);
+		if (batch == 1)
+			pass_seconds = dt / passes;
 		free(x);
 		free(out);
 	}
+	conv_path(sg_nn_model_spec(m), pass_seconds, seconds);
 	if (info.task == SG_NN_TASK_CLASSIFICATION)
 		score_path(m, &info, seconds);
 	sg_nn_model_free(m);
