@@ -317,7 +317,7 @@ static bool
 add_knots(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_fit_result *res,
 		  sg_status *st)
 {
-	double	   *r = sg_malloc((fit_stage_residuals(fm, FIT_FULL) + 1) * sizeof(double));
+	double	   *r = sg_malloc(fit_stage_residuals(fm, FIT_FULL) * sizeof(double));
 	bool		ok = r != NULL;
 
 	if (!ok)

@@ -3,16 +3,8 @@
 # formats): every stamp's text form must be identical after the restore.
 # Needs a running server (PGHOST/PGPORT/PGUSER set) with sglens installed.
 set -euo pipefail
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "dump_restore: $1 differs: '$2' vs '$3'"
-	fi
-}
+CHECK_NAME=dump_restore
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
 for db in sglens_dump_src sglens_dump_plain sglens_dump_custom; do
@@ -35,16 +27,15 @@ src=$(q -d sglens_dump_src -c "SELECT md5(string_agg(img::text, '|' ORDER BY id)
 
 pg_dump -d sglens_dump_src | q -d sglens_dump_plain >/dev/null
 plain=$(q -d sglens_dump_plain -c "SELECT md5(string_agg(img::text, '|' ORDER BY id)) FROM stamps")
-check plain "$src" "$plain"
+check plain "$plain" "$src"
 
 pg_dump -Fc -d sglens_dump_src | pg_restore -d sglens_dump_custom
 custom=$(q -d sglens_dump_custom -c "SELECT md5(string_agg(img::text, '|' ORDER BY id)) FROM stamps")
-check custom "$src" "$custom"
+check custom "$custom" "$src"
 rows=$(q -d sglens_dump_custom -c "SELECT count(*) FROM stamps")
-check rows 21 "$rows"
+check rows "$rows" 21
 
 for db in sglens_dump_src sglens_dump_plain sglens_dump_custom; do
 	q -d postgres -c "DROP DATABASE $db"
 done
-echo "dump_restore: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary

@@ -10,16 +10,8 @@ set -euo pipefail
 db=sglens_reprocess_crash
 n=1500
 batch=50
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "reprocess_crash: $1: got '$2', expected '$3'"
-	fi
-}
+CHECK_NAME=reprocess_crash
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -99,5 +91,4 @@ check "new default recorded" "$(q -c "SELECT string_agg(DISTINCT model_name || '
 	"sglens-baseline-ground v1 $n"
 
 psql -X -q -d postgres -c "DROP DATABASE $db"
-echo "reprocess_crash: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary

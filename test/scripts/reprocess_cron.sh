@@ -8,16 +8,8 @@
 set -euo pipefail
 db=sglens_reprocess_cron
 job=sglens-reprocess-test
-passed=0
-failed=0
-check() {
-	if [ "$2" = "$3" ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "reprocess_cron: $1: got '$2', expected '$3'"
-	fi
-}
+CHECK_NAME=reprocess_cron
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 cron() { psql -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"; }
 
@@ -67,5 +59,4 @@ check "one result per row" "$(q -c "SELECT count(*) || ' ' || count(DISTINCT obj
 cron -c "SELECT cron.unschedule($jobid)" >/dev/null
 cron -c "DROP EXTENSION pg_cron"
 psql -X -q -d postgres -c "DROP DATABASE $db WITH (FORCE)"
-echo "reprocess_cron: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary
