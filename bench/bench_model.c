@@ -123,7 +123,7 @@ conv_path(const sg_nn_spec *s, double pass_seconds, double seconds)
 		size_t		nx = (size_t) g[i].cin * g[i].h * g[i].w,
 					ny = (size_t) g[i].cout * g[i].hout * g[i].wout,
 					nw = (size_t) g[i].cout * g[i].cin * g[i].k * g[i].k,
-					ncol = nn_conv_col_size(&g[i]);
+					ncol = nn_conv_work_size(&g[i]);
 		float	   *x = malloc(nx * sizeof(float)),
 				   *y = malloc(ny * sizeof(float)),
 				   *w = malloc(nw * sizeof(float)),

@@ -3,6 +3,8 @@
  * products: im2col turns each sample into a (cin·k·k) × (hout·wout) matrix,
  * so the layer is one cblas_sgemm per sample with the weights viewed as a
  * cout × (cin·k·k) matrix.  Backward: dW = dY colᵀ, dX = col2im(Wᵀ dY).
+ * Stride-1 layers run forward without im2col where the processor has
+ * AVX-512 (nn_conv_direct.c).
  */
 #include <cblas.h>
 #include <string.h>
@@ -131,6 +133,15 @@ im2col_rows(const nn_conv_geom *g, const float *x, int r0, int r1, float *col)
 	}
 }
 
+size_t
+nn_conv_work_size(const nn_conv_geom *g)
+{
+	size_t		col = nn_conv_col_size(g),
+				direct = nn_conv_direct_work_size(g);
+
+	return col > direct ? col : direct;
+}
+
 void
 nn_im2col(const nn_conv_geom *g, const float *x, float *col)
 {
@@ -196,6 +207,11 @@ nn_conv_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
 	size_t		out_per = (size_t) g->cout * hw_out;
 	int			rows = block_rows(g);
 
+	if (nn_conv_direct_applies(g, n))
+	{
+		nn_conv_direct_forward(g, n, x, w, b, act, y, col);
+		return;
+	}
 	for (int i = 0; i < n; i++)
 	{
 		const float *xi = x + i * in_per;

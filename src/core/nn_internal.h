@@ -51,6 +51,9 @@ nn_conv_geom nn_conv_same(int cin, int h, int w, int cout, int k, int stride);
 /* Floats of the im2col workspace for one sample (0 when not needed). */
 size_t		nn_conv_col_size(const nn_conv_geom *g);
 
+/* Floats of workspace nn_conv_forward and nn_conv_backward need (the larger of im2col's and the direct path's). */
+size_t		nn_conv_work_size(const nn_conv_geom *g);
+
 /* Lower one sample: col is (cin k k) × (hout wout). */
 void		nn_im2col(const nn_conv_geom *g, const float *x, float *col);
 
@@ -61,6 +64,21 @@ void		nn_col2im(const nn_conv_geom *g, const float *col, float *dx);
 void		nn_conv_forward(const nn_conv_geom *g, int n, const float *x,
 							const float *w, const float *b, sg_nn_act act,
 							float *y, float *col);
+
+/*
+ * True when nn_conv_forward computes g for a batch of n directly: AVX-512,
+ * odd k ≤ 7, cout % 4 = 0, and stride 1 (k > 1) or stride 2 with k > 1 and
+ * an output of at least 40 positions per chunk of samples.
+ */
+bool		nn_conv_direct_applies(const nn_conv_geom *g, int n);
+
+/* Floats of workspace the direct path needs for g at any batch size (0 when it never applies to g). */
+size_t		nn_conv_direct_work_size(const nn_conv_geom *g);
+
+/* The direct forward convolution (nn_conv_direct.c), only when nn_conv_direct_applies(g). */
+void		nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x,
+								   const float *w, const float *b, sg_nn_act act,
+								   float *y, float *work);
 
 /* dw, db (may be NULL) overwritten; dx (may be NULL) accumulated. */
 void		nn_conv_backward(const nn_conv_geom *g, int n, const float *x,

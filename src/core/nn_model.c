@@ -446,7 +446,7 @@ nn_plan(sg_nn_model *m, sg_status *st)
 	sg_free(busy);
 	for (int i = 0; i < m->nnodes; i++)
 	{
-		size_t		c = m->nodes[i].op == NN_CONV ? nn_conv_col_size(&m->nodes[i].geom) : 0;
+		size_t		c = m->nodes[i].op == NN_CONV ? nn_conv_work_size(&m->nodes[i].geom) : 0;
 
 		m->col_size = c > m->col_size ? c : m->col_size;
 	}

@@ -153,7 +153,7 @@ check_conv(int n, int cin, int h, int w, int cout, int k, int stride)
 	c.b = malloc(sizeof(float) * cout);
 	c.y = malloc(sizeof(float) * ny);
 	c.r = malloc(sizeof(float) * ny);
-	c.col = malloc(sizeof(float) * (nn_conv_col_size(&c.g) + 1));
+	c.col = malloc(sizeof(float) * (nn_conv_work_size(&c.g) + 1));
 	dx = calloc(nx, sizeof(float));
 	dw = malloc(sizeof(float) * nw);
 	db = malloc(sizeof(float) * cout);
@@ -228,6 +228,102 @@ test_conv_known(void)
 	for (int k = 1; k <= 5; k += 2)
 		for (int s = 1; s <= 2; s++)
 			check_conv_known(k, s);
+}
+
+/*
+ * The direct AVX-512 convolution (nn_conv_direct.c) against the im2col path
+ * (SIMD level capped at 1) on one geometry, with bias and ELU: equal to float
+ * rounding.  Returns the largest difference relative to the largest output.
+ */
+static double
+direct_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride)
+{
+	nn_conv_geom g = nn_conv_same(cin, h, w, cout, k, stride);
+	size_t		nx = (size_t) n * cin * h * w,
+				ny = (size_t) n * cout * g.hout * g.wout;
+	float	   *x = malloc(sizeof(float) * nx),
+			   *wt = malloc(sizeof(float) * cout * cin * k * k),
+			   *b = malloc(sizeof(float) * cout),
+			   *y0 = malloc(sizeof(float) * ny),
+			   *y1 = malloc(sizeof(float) * ny),
+			   *col = malloc(sizeof(float) * nn_conv_work_size(&g));
+	double		diff = 0,
+				top = 0;
+
+	fill(x, nx, -1, 1);
+	fill(wt, (size_t) cout * cin * k * k, -0.5, 0.5);
+	fill(b, cout, -0.5, 0.5);
+	sg_simd_force(1);
+	nn_conv_forward(&g, n, x, wt, b, SG_NN_ACT_ELU, y0, col);
+	sg_simd_force(-1);
+	/* stale workspace must not leak into the result */
+	for (size_t i = 0; i < nn_conv_work_size(&g); i++)
+		col[i] = NAN;
+	/* the kernel itself, also on the shapes nn_conv_forward leaves to im2col for speed */
+	if (sg_simd_level() > 1 && nn_conv_direct_work_size(&g) > 0)
+		nn_conv_direct_forward(&g, n, x, wt, b, SG_NN_ACT_ELU, y1, col);
+	else
+		nn_conv_forward(&g, n, x, wt, b, SG_NN_ACT_ELU, y1, col);
+	for (size_t i = 0; i < ny; i++)
+	{
+		diff = isfinite(y1[i]) ? fmax(diff, fabs(y1[i] - y0[i])) : INFINITY;
+		top = fmax(top, fabs(y0[i]));
+	}
+	free(x);
+	free(wt);
+	free(b);
+	free(y0);
+	free(y1);
+	free(col);
+	return diff / top;
+}
+
+static void
+test_conv_direct(void)
+{
+	/* the shipped networks' layers, then odd shapes: every tile width, odd sides, kernels wider than the image, chunks of samples */
+	static const int cases[][7] = {
+		{1, 3, 48, 48, 16, 5, 1}, {4, 16, 24, 24, 16, 3, 1}, {4, 32, 12, 12, 32, 3, 1},
+		{4, 64, 6, 6, 64, 3, 1}, {4, 128, 3, 3, 128, 3, 1}, {1, 128, 3, 3, 128, 3, 1},
+		{4, 16, 24, 24, 32, 3, 2}, {4, 64, 6, 6, 128, 3, 2}, {4, 16, 24, 24, 32, 1, 2},
+		{1, 1, 64, 64, 16, 5, 1}, {5, 2, 7, 5, 12, 3, 1}, {2, 1, 3, 2, 20, 7, 1},
+		{33, 4, 6, 6, 8, 3, 1}, {3, 3, 5, 4, 24, 3, 1}, {2, 5, 1, 9, 4, 5, 1},
+		{40, 8, 2, 2, 36, 3, 1}, {3, 3, 7, 5, 8, 3, 2}, {2, 2, 9, 6, 4, 5, 2},
+		{6, 3, 5, 7, 12, 1, 2}, {2, 2, 1, 1, 4, 7, 2},
+	};
+	double		worst = 0;
+	nn_conv_geom g = nn_conv_same(16, 24, 24, 16, 3, 1);
+	sg_rng		saved = rng;	/* leave the later tests' random inputs as they were */
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		const int  *c = cases[i];
+		double		e = direct_vs_im2col(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+
+		if (!(e < 1e-5))
+			fprintf(stderr, "direct conv n%d %d->%d %dx%d k%d stride %d: relative difference %g\n",
+					c[0], c[1], c[4], c[2], c[3], c[5], c[6], e);
+		CHECK(e < 1e-5);
+		worst = fmax(worst, e);
+	}
+	rng = saved;
+	printf("direct convolution (%s on this processor): worst relative difference from im2col %.1e\n",
+		   nn_conv_direct_applies(&g, 1) ? "in use" : "not available", worst);
+	/* 1×1 of stride 1 (a plain matrix product already), stride 3 and cout % 4 != 0 never take it */
+	g = nn_conv_same(16, 24, 24, 16, 1, 1);
+	CHECK(!nn_conv_direct_applies(&g, 1) && nn_conv_direct_work_size(&g) == 0);
+	g = nn_conv_same(16, 24, 24, 16, 3, 3);
+	CHECK(!nn_conv_direct_applies(&g, 1) && nn_conv_direct_work_size(&g) == 0);
+	g = nn_conv_same(16, 24, 24, 6, 3, 1);
+	CHECK(!nn_conv_direct_applies(&g, 1));
+	if (sg_simd_level() > 1)
+	{
+		/* a strided layer with a small output takes it only when a batch fills the tiles */
+		g = nn_conv_same(64, 6, 6, 128, 3, 2);
+		CHECK(!nn_conv_direct_applies(&g, 1) && nn_conv_direct_applies(&g, 4));
+		g = nn_conv_same(16, 24, 24, 32, 3, 2);
+		CHECK(nn_conv_direct_applies(&g, 1));
+	}
 }
 
 static void
@@ -1277,6 +1373,7 @@ main(void)
 	test_orientation_free_scores();
 	test_kernel_wider_than_input();
 	test_conv_known();
+	test_conv_direct();
 	test_conv_grad();
 	test_layer_grads();
 	test_bn_stats();
