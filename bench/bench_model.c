@@ -20,9 +20,11 @@
 #include <time.h>
 
 #include "sglens/alloc.h"
+#include "sglens/dataset.h"
 #include "sglens/nn.h"
 #include "sglens/nn_input.h"
 #include "sglens/nn_score.h"
+#include "sglens/sampler.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
 #include "../src/core/nn_internal.h"
@@ -38,25 +40,43 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* lens_score()'s core path on a simulated 64×64 LSST stamp of the model's bands, with 4 passes and with 1. */
+/* Stamps the core path cycles through: members 1..SCORE_STAMPS of the population bench/lens_score_sql.sh stores. */
+#define SCORE_STAMPS 64
+
+/*
+ * lens_score()'s core path, with 4 passes and with 1, on the stamps
+ * bench/lens_score_sql.sh stores (64×64 LSST g,r,i, population seed 4242,
+ * half lenses, supersampling 1): the figure its SQL rates are compared with.
+ */
 static void
 score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 {
 	sg_status	st = {0};
 	sg_survey	sv;
-	sg_scene	scene;
 	sg_simulate_options so = sg_simulate_defaults();
-	sg_image   *img;
+	sg_image   *img[SCORE_STAMPS];
 	int			side = sg_nn_model_spec(m)->in_size;
 	float	   *x = malloc((size_t) info->nbands * side * side * sizeof(float)),
 				p = 0;
 
-	memset(&scene, 0, sizeof(scene));
-	if (!sg_survey_preset("LSST", &sv, &st) || !sg_survey_select_bands(&sv, "g,r,i", &st) ||
-		(img = sg_simulate(&scene, &sv, &so, &st)) == NULL)
+	so.supersampling = 1;
+	if (!sg_survey_preset("LSST", &sv, &st) || !sg_survey_select_bands(&sv, "g,r,i", &st))
 	{
 		fprintf(stderr, "bench_model: %s\n", st.message);
 		exit(1);
+	}
+	for (int i = 0; i < SCORE_STAMPS; i++)
+	{
+		sg_scene	scene;
+		sg_sample_kind kind;
+
+		so.seed = sg_member_seed(4242, i + 1);
+		if (!sg_sample_scene(&sv, 4242, i + 1, 0.5, 0.5 * so.size * sv.pixel_scale, &scene, &kind, &st) ||
+			(img[i] = sg_simulate(&scene, &sv, &so, &st)) == NULL)
+		{
+			fprintf(stderr, "bench_model: %s\n", st.message);
+			exit(1);
+		}
 	}
 	for (int passes = 4; passes >= 1; passes -= 3)
 	{
@@ -66,7 +86,7 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 
 		do
 		{
-			if (!sg_nn_prepare_input(img, info, side, x, &st) ||
+			if (!sg_nn_prepare_input(img[n % SCORE_STAMPS], info, side, x, &st) ||
 				!(passes == 4 ? sg_nn_score_rotations : sg_nn_score_canonical)
 				(m, x, info->nbands, side, &p, &st))
 			{
@@ -75,12 +95,13 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 			}
 			n++;
 		} while ((dt = now() - t0) < seconds);
-		printf("lens_score core path (64x64 stamp, crop, noise scaling, %s): %.1f stamps/s (%.3f ms)\n",
+		printf("lens_score core path (64x64 population stamps, crop, noise scaling, %s): %.1f stamps/s (%.3f ms)\n",
 			   passes == 4 ? "passes 4: the mean over 4 rotations" : "passes 1: canonical orientation",
 			   n / dt, dt / n * 1e3);
 	}
 	free(x);
-	sg_free(img);
+	for (int i = 0; i < SCORE_STAMPS; i++)
+		sg_free(img[i]);
 }
 
 /* The convolutions of a spec's network, in order (nn_model.c builds the same): returns their count. */

@@ -6,6 +6,8 @@
 #include "sglens/alloc.h"
 #include "sglens/fit.h"
 #include "sglens/nn_input.h"
+#include "nn_internal.h"
+#include "simd_level.h"
 
 #define BORDER 4
 #define SOFTENING 10.0
@@ -145,6 +147,13 @@ sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float
 			return false;
 		}
 		scale = 1.0 / (SOFTENING * sigma);
+		if (sg_simd_level() > 0)
+		{
+			for (int y = 0; y < size; y++)
+				nn_asinh_scaled_avx2(size, src + (size_t) (y + y0) * img->nx + x0, (float) scale,
+									 SOFTENING, dst + (size_t) y * size);
+			continue;
+		}
 		for (int y = 0; y < size; y++)
 			for (int x = 0; x < size; x++)
 			{
