@@ -44,9 +44,11 @@ now(void)
 #define SCORE_STAMPS 64
 
 /*
- * lens_score()'s core path, with 4 passes and with 1, on the stamps
- * bench/lens_score_sql.sh stores (64×64 LSST g,r,i, population seed 4242,
- * half lenses, supersampling 1): the figure its SQL rates are compared with.
+ * lens_score()'s core path, with 4 passes and with 1, on stamps like those
+ * bench/lens_score_sql.sh stores (population seed 4242, half lenses,
+ * supersampling 1, 16 pixels wider than the model's input: 64×64 LSST g,r,i
+ * for the ground finder, the figure its SQL rates are compared with; 80×80
+ * Euclid VIS for the space finder).
  */
 static void
 score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
@@ -59,8 +61,17 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 	float	   *x = malloc((size_t) info->nbands * side * side * sizeof(float)),
 				p = 0;
 
+	char		bands[SG_NN_MAX_BANDS * (SG_BAND_NAME_LEN + 1)] = "";
+
+	for (int b = 0; b < info->nbands; b++)
+	{
+		strcat(bands, b ? "," : "");
+		strcat(bands, info->bands[b]);
+	}
 	so.supersampling = 1;
-	if (!sg_survey_preset("LSST", &sv, &st) || !sg_survey_select_bands(&sv, "g,r,i", &st))
+	so.size = side + 16;
+	if (!sg_survey_preset(info->pixel_scale < 0.15 ? "Euclid" : "LSST", &sv, &st) ||
+		!sg_survey_select_bands(&sv, bands, &st))
 	{
 		fprintf(stderr, "bench_model: %s\n", st.message);
 		exit(1);
@@ -95,8 +106,8 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 			}
 			n++;
 		} while ((dt = now() - t0) < seconds);
-		printf("lens_score core path (64x64 population stamps, crop, noise scaling, %s): %.1f stamps/s (%.3f ms)\n",
-			   passes == 4 ? "passes 4: the mean over 4 rotations" : "passes 1: canonical orientation",
+		printf("lens_score core path (%dx%d population stamps, crop, noise scaling, %s): %.1f stamps/s (%.3f ms)\n",
+			   so.size, so.size, passes == 4 ? "passes 4: the mean over 4 rotations" : "passes 1: canonical orientation",
 			   n / dt, dt / n * 1e3);
 	}
 	free(x);
