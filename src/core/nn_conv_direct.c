@@ -23,7 +23,7 @@
  * C·V ≤ 24 accumulators in zmm registers; per tap it loads V input vectors
  * and broadcasts C weights.  Positions in padding columns and rows are
  * computed and dropped when the tile is copied out; the bias starts the
- * accumulators and the activation runs on the copied-out result.  Results
+ * accumulators and the activation runs on them before they are stored.  Results
  * equal the im2col path's to float rounding (a different summation order).
  */
 #include <stdbool.h>
@@ -152,7 +152,7 @@ nn_conv_direct_work_size(const nn_conv_geom *g)
  */
 static inline __attribute__((always_inline)) SG_AVX512 void
 tile(const int C, const int V, const float *in, long chan, int cin, const int *off, int ntaps,
-	 const float *w, long wrow, const float *bias, float *out, long ostride)
+	 const float *w, long wrow, const float *bias, sg_nn_act act, float *out, long ostride)
 {
 	__m512		acc[24];
 
@@ -188,18 +188,28 @@ tile(const int C, const int V, const float *in, long chan, int cin, const int *o
 	for (int c = 0; c < C; c++)
 #pragma GCC unroll 3
 		for (int v = 0; v < V; v++)
-			_mm512_storeu_ps(out + c * ostride + 16 * v, acc[c * V + v]);
+		{
+			__m512		y = acc[c * V + v];
+
+			if (act == SG_NN_ACT_ELU)
+				y = sg16_elu(y);
+			else if (act == SG_NN_ACT_RELU)
+				y = _mm512_max_ps(y, _mm512_setzero_ps());
+			_mm512_storeu_ps(out + c * ostride + 16 * v, y);
+		}
 }
 
 typedef void (*tile_fn) (const float *in, long chan, int cin, const int *off, int ntaps,
-						 const float *w, long wrow, const float *bias, float *out, long ostride);
+						 const float *w, long wrow, const float *bias, sg_nn_act act,
+						 float *out, long ostride);
 
 #define TILE(C, V) \
 static SG_AVX512 void \
 tile_##C##x##V(const float *in, long chan, int cin, const int *off, int ntaps, \
-			   const float *w, long wrow, const float *bias, float *out, long ostride) \
+			   const float *w, long wrow, const float *bias, sg_nn_act act, \
+			   float *out, long ostride) \
 { \
-	tile(C, V, in, chan, cin, off, ntaps, w, wrow, bias, out, ostride); \
+	tile(C, V, in, chan, cin, off, ntaps, w, wrow, bias, act, out, ostride); \
 }
 
 TILE(4, 1)
@@ -343,11 +353,10 @@ chunk_forward(const nn_conv_geom *g, int S, const float *x, const float *w, cons
 			/* a tail with fewer vectors may take fewer channels per tile */
 			for (int c0 = 0; c0 < C; c0 += c)
 				tile_for(c, v) (in + q, l.chan, g->cin, off, ntaps, wc + c0 * wrow, wrow,
-								bc ? bc + c0 : NULL, out + (co + c0) * l.npad + q, l.npad);
+								bc ? bc + c0 : NULL, act, out + (co + c0) * l.npad + q, l.npad);
 		}
 	}
 	copy_out(g, &l, S, out, y);
-	nn_bias_act_forward(act, 1, (int) (S * (size_t) g->cout * g->hout * g->wout), 0, NULL, y);
 }
 
 void

@@ -96,6 +96,9 @@ float		nn_elu(float x);
 /* ELU of x[i] + bias for n values with AVX2 + FMA (nn_elu_avx2.c); only when sg_simd_level() > 0. */
 void		nn_elu_avx2(size_t n, const float *x, float bias, float *y);
 
+/* ELU of x[i] + bias for n values with AVX-512F (nn_elu_avx512.c), the same bits as nn_elu_avx2; only when sg_simd_level() > 1. */
+void		nn_elu_avx512(size_t n, const float *x, float bias, float *y);
+
 /* y = gain·asinh(x·scale), NaN → 0, for n values with AVX2 + FMA (nn_input_avx2.c); only when sg_simd_level() > 0. */
 void		nn_asinh_scaled_avx2(size_t n, const float *x, float scale, float gain, float *y);
 

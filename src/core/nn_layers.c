@@ -56,7 +56,9 @@ nn_act_forward(sg_nn_act act, size_t n, const float *x, float *y)
 	switch (act)
 	{
 		case SG_NN_ACT_ELU:
-			if (sg_simd_level() > 0)
+			if (sg_simd_level() > 1)
+				nn_elu_avx512(n, x, 0.0f, y);
+			else if (sg_simd_level() > 0)
 				nn_elu_avx2(n, x, 0.0f, y);
 			else
 				for (size_t i = 0; i < n; i++)
@@ -76,14 +78,16 @@ nn_act_forward(sg_nn_act act, size_t n, const float *x, float *y)
 void
 nn_bias_act_forward(sg_nn_act act, int rows, int cols, int ld, const float *bias, float *y)
 {
-	bool		simd = act == SG_NN_ACT_ELU && sg_simd_level() > 0;
+	int			simd = act == SG_NN_ACT_ELU ? sg_simd_level() : 0;
 
 	for (int r = 0; r < rows; r++)
 	{
 		float	   *yr = y + (size_t) r * ld;
 		float		b = bias ? bias[r] : 0.0f;
 
-		if (simd)
+		if (simd > 1)
+			nn_elu_avx512(cols, yr, b, yr);
+		else if (simd)
 			nn_elu_avx2(cols, yr, b, yr);
 		else if (act == SG_NN_ACT_ELU)
 			for (int i = 0; i < cols; i++)

@@ -1,7 +1,8 @@
 /*
- * simd_avx512.h — AVX-512 support for the render kernels (internal;
- * included by render_avx512.c): the CPU check and 16-lane float elementary
- * functions in AVX-512F intrinsics.
+ * simd_avx512.h — AVX-512 support for the render and network kernels
+ * (internal; included by render_avx512.c, nn_conv_direct.c and
+ * nn_elu_avx512.c): the CPU check and 16-lane float elementary functions in
+ * AVX-512F intrinsics.
  *
  * As in simd_avx2.h, SG_HAVE_AVX512 is 1 on x86 with GCC or clang, and every
  * function carries a target attribute (SG_AVX512), so no compiler flag is
@@ -163,6 +164,45 @@ sg16_atan2p(__m512 a, __m512 b)
 	r = _mm512_mask_sub_ps(r, _mm512_cmp_ps_mask(t, b, _CMP_GT_OQ),
 						   _mm512_set1_ps(1.57079633f), r);
 	return sg16_with_sign(r, a);
+}
+
+/* Horner evaluation of c[0] + x (c[1] + x (… c[n−1])) with FMAs. */
+static inline SG_AVX512 __m512
+sg16_horner(__m512 x, const float *c, int n)
+{
+	__m512		p = _mm512_set1_ps(c[n - 1]);
+
+	for (int i = n - 2; i >= 0; i--)
+		p = _mm512_fmadd_ps(p, x, _mm512_set1_ps(c[i]));
+	return p;
+}
+
+/*
+ * ELU (α = 1) of 16 lanes: the algorithm and operations of nn_elu_avx2.c's
+ * 8-lane ELU (a Taylor polynomial of e^x − 1 above −0.5, else 2^n e^r − 1,
+ * −1 below −87), so both give the same bits.
+ */
+static inline SG_AVX512 __m512
+sg16_elu(__m512 x)
+{
+	static const float taylor[8] = {1.0f, 1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120,
+	1.0f / 720, 1.0f / 5040, 1.0f / 40320};
+	static const float exp_r[8] = {1.0f, 1.0f, 1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120,
+	1.0f / 720, 1.0f / 5040};
+	__m512		xn = _mm512_max_ps(_mm512_min_ps(x, _mm512_setzero_ps()), _mm512_set1_ps(-87.0f)),
+				small = _mm512_mul_ps(xn, sg16_horner(xn, taylor, 8)),
+				n = _mm512_roundscale_ps(_mm512_mul_ps(xn, _mm512_set1_ps(1.44269504088896341f)),
+										 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+				r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.42860682030941723e-6f),
+									 _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), xn)),
+				scale = _mm512_castsi512_ps(_mm512_slli_epi32(
+									_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23)),
+				y = _mm512_fmsub_ps(sg16_horner(r, exp_r, 8), scale, _mm512_set1_ps(1.0f));
+
+	y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(xn, _mm512_set1_ps(-0.5f), _CMP_GT_OQ), y, small);
+	y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.0f), _CMP_LT_OQ), y,
+							 _mm512_set1_ps(-1.0f));
+	return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ), y, x);
 }
 
 #else
