@@ -2,7 +2,7 @@
 -- Tiny untrained test models are written by test/scripts/prepare_regress_files.sh.
 
 -- one BLAS thread per backend
-SELECT sg_blas_info() LIKE 'OpenBLAS %; core %; 1 thread(s)' AS one_blas_thread;
+SELECT sg_blas_info() LIKE 'OpenBLAS %; core %; 1 thread(s); sglens kernels %' AS one_blas_thread;
 
 SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-ground.sgw'),
 	make_default => true, metrics => '{"note": "untrained test model"}');

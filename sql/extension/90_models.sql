@@ -119,4 +119,4 @@ COMMENT ON FUNCTION lens_score(sgimage, text, text, int) IS
 
 CREATE FUNCTION sg_blas_info() RETURNS text
 	AS 'MODULE_PATHNAME', 'sglens_blas_info' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION sg_blas_info() IS 'the OpenBLAS build, the CPU kernel it uses and its thread count in this backend';
+COMMENT ON FUNCTION sg_blas_info() IS 'the OpenBLAS build, the CPU kernel it uses and its thread count in this backend, and the instruction set of sglens''s own kernels';

@@ -20,6 +20,7 @@
 #include "sglens/alloc.h"
 #include "sglens/baseline.h"
 #include "sgpg_models.h"
+#include "../core/simd_level.h"
 
 PG_FUNCTION_INFO_V1(sglens_model_header);
 PG_FUNCTION_INFO_V1(sglens_shipped_model);
@@ -118,11 +119,15 @@ sglens_shipped_model(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
-/* sg_blas_info(): which OpenBLAS kernel and thread count this backend uses. */
+/* sg_blas_info(): which OpenBLAS kernel and thread count this backend uses, and sglens's own kernels. */
 Datum
 sglens_blas_info(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s; core %s; %d thread(s)",
+	static const char *const own[3] = {
+		"portable", "AVX2", "AVX-512 (direct convolutions)"
+	};
+
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s; core %s; %d thread(s); sglens kernels %s",
 											  openblas_get_config(), openblas_get_corename(),
-											  openblas_get_num_threads())));
+											  openblas_get_num_threads(), own[sg_simd_level()])));
 }
