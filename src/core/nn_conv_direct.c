@@ -223,33 +223,20 @@ TILE(12, 2)
 TILE(16, 1)
 TILE(24, 1)
 
-/* The tile of C channels × V vectors (C·V ≤ 24; C a multiple of 4, V ≤ 3). */
+/* The tile of C channels × V vectors (one that exists: C·V ≤ 24, C a multiple of 4, V ≤ 3). */
 static tile_fn
 tile_for(int C, int V)
 {
-	switch (C * 4 + V)
-	{
-		case 4 * 4 + 1:
-			return tile_4x1;
-		case 4 * 4 + 2:
-			return tile_4x2;
-		case 4 * 4 + 3:
-			return tile_4x3;
-		case 8 * 4 + 1:
-			return tile_8x1;
-		case 8 * 4 + 2:
-			return tile_8x2;
-		case 8 * 4 + 3:
-			return tile_8x3;
-		case 12 * 4 + 1:
-			return tile_12x1;
-		case 12 * 4 + 2:
-			return tile_12x2;
-		case 16 * 4 + 1:
-			return tile_16x1;
-		default:
-			return tile_24x1;
-	}
+	static const tile_fn tiles[6][3] = {
+		{tile_4x1, tile_4x2, tile_4x3},
+		{tile_8x1, tile_8x2, tile_8x3},
+		{tile_12x1, tile_12x2, NULL},
+		{tile_16x1, NULL, NULL},
+		{NULL, NULL, NULL},
+		{tile_24x1, NULL, NULL},
+	};
+
+	return tiles[C / 4 - 1][V - 1];
 }
 
 /* Channels per tile for V vectors: the most (at most 24/V) of those with a tile that divide cout. */
