@@ -3,8 +3,8 @@
  * products: im2col turns each sample into a (cin·k·k) × (hout·wout) matrix,
  * so the layer is one cblas_sgemm per sample with the weights viewed as a
  * cout × (cin·k·k) matrix.  Backward: dW = dY colᵀ, dX = col2im(Wᵀ dY).
- * Stride-1 layers run forward without im2col where the processor has
- * AVX-512 (nn_conv_direct.c).
+ * Where the processor has AVX-512, the forward pass and the backward pass's
+ * dX of stride-1 layers run without im2col (nn_conv_direct.c).
  */
 #include <cblas.h>
 #include <string.h>
@@ -133,13 +133,63 @@ im2col_rows(const nn_conv_geom *g, const float *x, int r0, int r1, float *col)
 	}
 }
 
+/*
+ * For a stride-1 layer, the forward geometry that computes its dX: the
+ * channels swapped, the same kernel size ('same' padding is symmetric).
+ */
+static nn_conv_geom
+transposed(const nn_conv_geom *g)
+{
+	return nn_conv_same(g->cout, g->h, g->w, g->cin, g->k, 1);
+}
+
+/* True when the backward pass computes g's dX for a batch of n directly. */
+static bool
+direct_dx(const nn_conv_geom *g, int n)
+{
+	nn_conv_geom t = transposed(g);
+
+	return g->stride == 1 && g->k > 1 && nn_conv_direct_applies(&t, n);
+}
+
 size_t
 nn_conv_work_size(const nn_conv_geom *g)
 {
 	size_t		col = nn_conv_col_size(g),
-				direct = nn_conv_direct_work_size(g);
+				direct = nn_conv_direct_work_size(g),
+				back = 0;
 
-	return col > direct ? col : direct;
+	if (g->stride == 1 && g->k > 1)
+	{
+		nn_conv_geom t = transposed(g);
+		size_t		d = nn_conv_direct_work_size(&t);
+
+		/* the flipped weights, then the direct path's own workspace */
+		back = d ? (size_t) g->cout * g->cin * g->k * g->k + d : 0;
+	}
+	col = col > direct ? col : direct;
+	return col > back ? col : back;
+}
+
+/*
+ * dX of a stride-1 layer as a forward convolution of dY: w'[ci][co][ky][kx]
+ * = w[co][ci][k−1−ky][k−1−kx] (in work), then the direct path on the rest
+ * of work.
+ */
+static void
+backward_dx_direct(const nn_conv_geom *g, int n, const float *w, const float *dy, float *dx,
+				   float *work)
+{
+	nn_conv_geom t = transposed(g);
+	int			kk = g->k * g->k;
+	float	   *flipped = work;
+
+	for (int co = 0; co < g->cout; co++)
+		for (int ci = 0; ci < g->cin; ci++)
+			for (int i = 0; i < kk; i++)
+				flipped[((size_t) ci * g->cout + co) * kk + (kk - 1 - i)] =
+					w[((size_t) co * g->cin + ci) * kk + i];
+	nn_conv_direct_accumulate(&t, n, dy, flipped, dx, work + (size_t) g->cout * g->cin * kk);
 }
 
 void
@@ -246,7 +296,8 @@ nn_conv_backward(const nn_conv_geom *g, int n, const float *x, const float *w,
 	int			hw_out = g->hout * g->wout;
 	size_t		in_per = (size_t) g->cin * g->h * g->w;
 	size_t		out_per = (size_t) g->cout * hw_out;
-	bool		direct = conv_is_direct(g);
+	bool		direct = conv_is_direct(g),
+				dx_direct = dx != NULL && direct_dx(g, n);
 
 	if (dw)
 		memset(dw, 0, sizeof(float) * kk * g->cout);
@@ -283,7 +334,7 @@ nn_conv_backward(const nn_conv_geom *g, int n, const float *x, const float *w,
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g->cout, kk, hw_out,
 						1.0f, dyi, hw_out, lowered, hw_out, 1.0f, dw, kk);
 		}
-		if (dx == NULL)
+		if (dx == NULL || dx_direct)
 			continue;
 		if (direct)
 			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kk, hw_out, g->cout,
@@ -295,4 +346,7 @@ nn_conv_backward(const nn_conv_geom *g, int n, const float *x, const float *w,
 			nn_col2im(g, col, dx + i * in_per);
 		}
 	}
+	/* after dW: the workspace is free again */
+	if (dx_direct)
+		backward_dx_direct(g, n, w, dy, dx, col);
 }

@@ -282,9 +282,10 @@ pad_input(const nn_conv_geom *g, const direct_layout *l, int S, const float *x, 
 				}
 }
 
-/* Copy the computed rows of samples [0, S) out of the tiles into y (NCHW). */
+/* Copy (or add, when add) the computed rows of samples [0, S) out of the tiles into y (NCHW). */
 static void
-copy_out(const nn_conv_geom *g, const direct_layout *l, int S, const float *out, float *y)
+copy_out(const nn_conv_geom *g, const direct_layout *l, int S, const float *out, bool add,
+		 float *y)
 {
 	size_t		hw = (size_t) g->hout * g->wout;
 
@@ -295,14 +296,23 @@ copy_out(const nn_conv_geom *g, const direct_layout *l, int S, const float *out,
 			float	   *dst = y + ((size_t) s * g->cout + co) * hw;
 
 			for (int r = 0; r < g->hout; r++)
-				memcpy(dst + (size_t) r * g->wout, src + (long) r * l->wp, sizeof(float) * g->wout);
+			{
+				float	   *d = dst + (size_t) r * g->wout;
+				const float *o = src + (long) r * l->wp;
+
+				if (!add)
+					memcpy(d, o, sizeof(float) * g->wout);
+				else
+					for (int i = 0; i < g->wout; i++)
+						d[i] += o[i];
+			}
 		}
 }
 
-/* Convolve one chunk of S samples. */
+/* Convolve one chunk of S samples into y (added to it when add). */
 static void
 chunk_forward(const nn_conv_geom *g, int S, const float *x, const float *w, const float *b,
-			  sg_nn_act act, float *y, float *work)
+			  sg_nn_act act, bool add, float *y, float *work)
 {
 	direct_layout l = layout_of(g, S);
 	float	   *in = work,
@@ -343,12 +353,13 @@ chunk_forward(const nn_conv_geom *g, int S, const float *x, const float *w, cons
 								bc ? bc + c0 : NULL, act, out + (co + c0) * l.npad + q, l.npad);
 		}
 	}
-	copy_out(g, &l, S, out, y);
+	copy_out(g, &l, S, out, add, y);
 }
 
-void
-nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
-					   const float *b, sg_nn_act act, float *y, float *work)
+/* The batch in chunks of samples. */
+static void
+run_chunks(const nn_conv_geom *g, int n, const float *x, const float *w, const float *b,
+		   sg_nn_act act, bool add, float *y, float *work)
 {
 	size_t		in_per = (size_t) g->cin * g->h * g->w;
 	size_t		out_per = (size_t) g->cout * g->hout * g->wout;
@@ -358,8 +369,22 @@ nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x, const float
 	{
 		int			s = n - i < S ? n - i : S;
 
-		chunk_forward(g, s, x + i * in_per, w, b, act, y + i * out_per, work);
+		chunk_forward(g, s, x + i * in_per, w, b, act, add, y + i * out_per, work);
 	}
+}
+
+void
+nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
+					   const float *b, sg_nn_act act, float *y, float *work)
+{
+	run_chunks(g, n, x, w, b, act, false, y, work);
+}
+
+void
+nn_conv_direct_accumulate(const nn_conv_geom *g, int n, const float *x, const float *w,
+						  float *y, float *work)
+{
+	run_chunks(g, n, x, w, NULL, SG_NN_ACT_NONE, true, y, work);
 }
 
 #else							/* !SG_HAVE_AVX512 */
@@ -369,6 +394,13 @@ nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x, const float
 					   const float *b, sg_nn_act act, float *y, float *work)
 {
 	(void) g, (void) n, (void) x, (void) w, (void) b, (void) act, (void) y, (void) work;
+}
+
+void
+nn_conv_direct_accumulate(const nn_conv_geom *g, int n, const float *x, const float *w,
+						  float *y, float *work)
+{
+	(void) g, (void) n, (void) x, (void) w, (void) y, (void) work;
 }
 
 #endif

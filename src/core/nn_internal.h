@@ -80,6 +80,10 @@ void		nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x,
 								   const float *w, const float *b, sg_nn_act act,
 								   float *y, float *work);
 
+/* y += conv(x, w) without bias or activation, directly (the backward pass's dX); only when nn_conv_direct_applies(g, n). */
+void		nn_conv_direct_accumulate(const nn_conv_geom *g, int n, const float *x,
+									  const float *w, float *y, float *work);
+
 /* dw, db (may be NULL) overwritten; dx (may be NULL) accumulated. */
 void		nn_conv_backward(const nn_conv_geom *g, int n, const float *x,
 							 const float *w, const float *dy, float *dw,

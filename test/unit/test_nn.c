@@ -278,6 +278,45 @@ direct_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride, sg_n
 	return diff / top;
 }
 
+/* dX of the backward pass, direct (AVX-512) against im2col, added onto a non-zero dx: the largest difference relative to the largest dX. */
+static double
+direct_dx_vs_im2col(int n, int cin, int h, int cout, int k)
+{
+	nn_conv_geom g = nn_conv_same(cin, h, h, cout, k, 1);
+	size_t		nx = (size_t) n * cin * h * h,
+				ny = (size_t) n * cout * h * h;
+	float	   *x = malloc(sizeof(float) * nx),
+			   *wt = malloc(sizeof(float) * cout * cin * k * k),
+			   *dy = malloc(sizeof(float) * ny),
+			   *dx0 = malloc(sizeof(float) * nx),
+			   *dx1 = malloc(sizeof(float) * nx),
+			   *col = malloc(sizeof(float) * nn_conv_work_size(&g));
+	double		diff = 0,
+				top = 0;
+
+	fill(x, nx, -1, 1);
+	fill(wt, (size_t) cout * cin * k * k, -0.5, 0.5);
+	fill(dy, ny, -1, 1);
+	fill(dx0, nx, -1, 1);
+	memcpy(dx1, dx0, sizeof(float) * nx);
+	sg_simd_force(1);
+	nn_conv_backward(&g, n, x, wt, dy, NULL, NULL, dx0, col);
+	sg_simd_force(-1);
+	nn_conv_backward(&g, n, x, wt, dy, NULL, NULL, dx1, col);
+	for (size_t i = 0; i < nx; i++)
+	{
+		diff = fmax(diff, fabs(dx1[i] - dx0[i]));
+		top = fmax(top, fabs(dx0[i]));
+	}
+	free(x);
+	free(wt);
+	free(dy);
+	free(dx0);
+	free(dx1);
+	free(col);
+	return diff / top;
+}
+
 static void
 test_conv_direct(void)
 {
@@ -307,6 +346,13 @@ test_conv_direct(void)
 		CHECK(e < 1e-5);
 		worst = fmax(worst, e);
 	}
+	{
+		double		e = fmax(fmax(direct_dx_vs_im2col(4, 16, 24, 16, 3), direct_dx_vs_im2col(4, 128, 3, 128, 3)),
+							 fmax(direct_dx_vs_im2col(3, 8, 7, 12, 5), direct_dx_vs_im2col(33, 4, 6, 8, 3)));
+
+		printf("direct dX of the backward pass: worst relative difference from im2col %.1e\n", e);
+		CHECK(e < 1e-5);
+	}
 	rng = saved;
 	printf("direct convolution (%s on this processor): worst relative difference from im2col %.1e\n",
 		   nn_conv_direct_applies(&g, 1) ? "in use" : "not available", worst);
@@ -335,6 +381,10 @@ test_conv_grad(void)
 	check_conv(2, 3, 6, 5, 4, 1, 1);
 	check_conv(2, 3, 7, 6, 4, 1, 2);
 	check_conv(1, 2, 6, 6, 3, 5, 1);
+	/* channel counts that the direct path takes forward and for dX (AVX-512) */
+	check_conv(2, 4, 7, 6, 8, 3, 1);
+	check_conv(3, 8, 5, 5, 4, 5, 1);
+	check_conv(2, 4, 8, 8, 8, 3, 2);
 	check_conv(3, 1, 8, 8, 2, 7, 2);
 }
 
