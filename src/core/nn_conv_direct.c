@@ -1,7 +1,8 @@
 /*
  * nn_conv_direct.c — 'same' convolutions of stride 1 and 2 computed directly
  * with AVX-512, without im2col, for the forward pass (inference and
- * training).
+ * training) and, as a convolution of dY with the flipped weights, for the
+ * backward pass's dX of stride-1 layers (nn_conv.c).
  *
  * im2col copies every input value k² times and OpenBLAS then packs that
  * copy again; with the few output channels of these networks (16–128) each
@@ -23,8 +24,9 @@
  * C·V ≤ 24 accumulators in zmm registers; per tap it loads V input vectors
  * and broadcasts C weights.  Positions in padding columns and rows are
  * computed and dropped when the tile is copied out; the bias starts the
- * accumulators and the activation runs on them before they are stored.  Results
- * equal the im2col path's to float rounding (a different summation order).
+ * accumulators and the activation runs on them before they are stored.
+ * Results equal the im2col path's to float rounding (a different summation
+ * order).
  */
 #include <stdbool.h>
 #include <stdint.h>
