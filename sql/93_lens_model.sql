@@ -94,7 +94,7 @@ FROM (SELECT (params #>> '{lens,0,theta_E}')::float8 AS t, lens_model(image, 'cn
 		LATERAL simulate_lens_sample(1, 'LSST', 2026, lens_fraction => 1, bands => ARRAY['g', 'r', 'i'],
 			size => 48, first_id => i) s) t;
 SELECT name, version, task, bands, pixel_scale, is_default, shipped FROM sglens_model
-WHERE task = 'modeller' ORDER BY name;
+WHERE task = 'modeller' ORDER BY name, version;
 -- a Euclid VIS stamp gets the shipped space modeller
 SELECT (m).method, (m).model, (m).converged, abs((m).theta_e - 1.2) < 0.024 AS theta_e_2pct
 FROM (SELECT lens_model(simulate_lens(:'lens', 'Euclid', 64, 7), survey => 'Euclid') AS m) t;

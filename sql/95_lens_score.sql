@@ -84,7 +84,7 @@ FROM serial_scores a JOIN parallel_scores b USING (i);
 
 -- the models shipped with the extension are registered at CREATE EXTENSION
 SELECT name, version, kind, bands, input_size, pixel_scale, is_default, metrics ? 'auroc' AS has_metrics
-FROM sglens_model WHERE shipped AND task = 'finder' ORDER BY name;
+FROM sglens_model WHERE shipped AND task = 'finder' ORDER BY name, version;
 -- the shipped ground finder separates lenses from non-lenses of the population
 -- (a property of the trained model, not a fixed number: lenses score higher on average)
 CREATE TABLE ground_sample AS

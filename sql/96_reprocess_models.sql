@@ -7,7 +7,8 @@ CREATE TEMP TABLE remodel_saved_defaults AS SELECT name, version FROM sglens_mod
 UPDATE sglens_model SET is_default = false WHERE is_default;
 UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-finder-%'
 	AND (name, version) IN (SELECT name, max(version) FROM sglens_model GROUP BY name);
-UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-modeller-%';
+UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-modeller-%'
+	AND (name, version) IN (SELECT name, max(version) FROM sglens_model GROUP BY name);
 
 CREATE TABLE remodel_stamps (object_id int PRIMARY KEY, stamp sgimage);
 INSERT INTO remodel_stamps
@@ -32,7 +33,8 @@ SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-mo
 CALL sg_reprocess_models('remodel_stamps', min_score => 0, method => 'cnn', batch_size => 4);
 SELECT (lens_model).model, count(*) FROM remodel_stamps_lens_results GROUP BY 1 ORDER BY 1;
 DELETE FROM sglens_model WHERE name = 'sglens-test-modeller';
-UPDATE sglens_model SET is_default = true WHERE name = 'sglens-modeller-ground';
+UPDATE sglens_model SET is_default = true WHERE name = 'sglens-modeller-ground'
+	AND version = (SELECT max(version) FROM sglens_model WHERE name = 'sglens-modeller-ground');
 
 -- a score threshold keeps the fits to the candidates; 'fit' needs no modeller
 UPDATE remodel_stamps_lens_results SET lens_model = NULL, modelled_at = NULL;

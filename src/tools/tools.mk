@@ -26,17 +26,18 @@ tools: $(SGLENS_TRAIN) $(SGLENS_EVAL) $(SGLENS_MODELEVAL)
 # population seeds 9001 and 9002, never seen in training.
 TRAIN_DIR = $(BUILD)/train
 TRAIN_ENV = OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX
-# (Version v1 of both, three stages and fewer steps, stays shipped and
-# registered; models/README.md has its commands.)
+# (Earlier versions — v1 of both, three stages and fewer steps, and space
+# v2, 25,000 steps — stay shipped and registered; models/README.md has their
+# commands.)
 TRAIN_COMMON = --batch 32 --lr 2e-3 --warmup 500 --weight-decay 1e-4 --shift 4 \
 	--supersampling 2 --stem 16 --stem-kernel 5 --stages 16:1,32:1d,64:1d,128:1d \
-	--eval-every 1000 --eval-n 1000 --checkpoint-every 250 --version v2
+	--eval-every 1000 --eval-n 1000 --checkpoint-every 250
 GROUND_ARGS = --model sglens-finder-ground --survey LSST --bands g,r,i --input 48 \
-	--seed 1001 --steps 25000 $(TRAIN_COMMON)
+	--seed 1001 --steps 25000 $(TRAIN_COMMON) --version v2
 SPACE_ARGS = --model sglens-finder-space --survey Euclid --bands VIS --input 64 \
-	--seed 2001 --steps 25000 $(TRAIN_COMMON)
+	--seed 2001 --steps 45000 $(TRAIN_COMMON) --version v3
 GROUND_MODEL = models/sglens-finder-ground-v2.sgw
-SPACE_MODEL = models/sglens-finder-space-v2.sgw
+SPACE_MODEL = models/sglens-finder-space-v3.sgw
 RESUME ?=
 
 models-ground: $(SGLENS_TRAIN)
@@ -52,15 +53,19 @@ models-space: $(SGLENS_TRAIN)
 # ---- the shipped lens modellers (lens_model's CNN step) ----
 # Trained on lenses only (population seeds 3001 and 4001, held-out
 # monitoring 3002 and 4002), lens light present, same input specs as the
-# finders; evaluated on seeds 9101 and 9102 (bench/lens_model_eval.sh).
+# finders; evaluated on seeds 9101 and 9102.  Ground v2 is the wider network
+# (24–192 channels, 40,000 steps); ground v1 (the space modeller's
+# architecture, 20,000 steps) stays shipped and registered.
 MODELLER_COMMON = --task modeller --batch 32 --lr 2e-3 --warmup 500 --weight-decay 1e-4 \
-	--shift 4 --supersampling 2 --stem 16 --stem-kernel 5 --stages 16:1,32:1d,64:1d,128:1d \
-	--eval-every 1000 --eval-n 1000 --checkpoint-every 250 --version v1
+	--shift 4 --supersampling 2 --stem-kernel 5 \
+	--eval-every 1000 --eval-n 1000 --checkpoint-every 250
 MODELLER_GROUND_ARGS = --model sglens-modeller-ground --survey LSST --bands g,r,i --input 48 \
-	--seed 3001 --steps 20000 $(MODELLER_COMMON)
+	--seed 3001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
+	--version v2
 MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
-	--seed 4001 --steps 15000 $(MODELLER_COMMON)
-MODELLER_GROUND = models/sglens-modeller-ground-v1.sgw
+	--seed 4001 --steps 15000 $(MODELLER_COMMON) --stem 16 --stages 16:1,32:1d,64:1d,128:1d \
+	--version v1
+MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v1.sgw
 
 modellers-ground: $(SGLENS_TRAIN)
