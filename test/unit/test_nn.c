@@ -230,6 +230,21 @@ test_conv_known(void)
 			check_conv_known(k, s);
 }
 
+/* Largest |got − want| over the largest |want| (infinite when got has a non-finite value). */
+static double
+relative_difference(const float *got, const float *want, size_t n)
+{
+	double		diff = 0,
+				top = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		diff = isfinite(got[i]) ? fmax(diff, fabs(got[i] - want[i])) : INFINITY;
+		top = fmax(top, fabs(want[i]));
+	}
+	return diff / top;
+}
+
 /*
  * The direct AVX-512 convolution (nn_conv_direct.c) against the im2col path
  * (SIMD level capped at 1) on one geometry, with bias and an activation: equal to float
@@ -247,8 +262,7 @@ direct_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride, sg_n
 			   *y0 = malloc(sizeof(float) * ny),
 			   *y1 = malloc(sizeof(float) * ny),
 			   *col = malloc(sizeof(float) * nn_conv_work_size(&g));
-	double		diff = 0,
-				top = 0;
+	double		e;
 
 	fill(x, nx, -1, 1);
 	fill(wt, (size_t) cout * cin * k * k, -0.5, 0.5);
@@ -264,18 +278,14 @@ direct_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride, sg_n
 		nn_conv_direct_forward(&g, n, x, wt, b, act, y1, col);
 	else
 		nn_conv_forward(&g, n, x, wt, b, act, y1, col);
-	for (size_t i = 0; i < ny; i++)
-	{
-		diff = isfinite(y1[i]) ? fmax(diff, fabs(y1[i] - y0[i])) : INFINITY;
-		top = fmax(top, fabs(y0[i]));
-	}
+	e = relative_difference(y1, y0, ny);
 	free(x);
 	free(wt);
 	free(b);
 	free(y0);
 	free(y1);
 	free(col);
-	return diff / top;
+	return e;
 }
 
 /* dX of the backward pass, direct (AVX-512) against im2col, added onto a non-zero dx: the largest difference relative to the largest dX. */
@@ -291,8 +301,7 @@ direct_dx_vs_im2col(int n, int cin, int h, int cout, int k)
 			   *dx0 = malloc(sizeof(float) * nx),
 			   *dx1 = malloc(sizeof(float) * nx),
 			   *col = malloc(sizeof(float) * nn_conv_work_size(&g));
-	double		diff = 0,
-				top = 0;
+	double		e;
 
 	fill(x, nx, -1, 1);
 	fill(wt, (size_t) cout * cin * k * k, -0.5, 0.5);
@@ -303,18 +312,14 @@ direct_dx_vs_im2col(int n, int cin, int h, int cout, int k)
 	nn_conv_backward(&g, n, x, wt, dy, NULL, NULL, dx0, col);
 	sg_simd_force(-1);
 	nn_conv_backward(&g, n, x, wt, dy, NULL, NULL, dx1, col);
-	for (size_t i = 0; i < nx; i++)
-	{
-		diff = fmax(diff, fabs(dx1[i] - dx0[i]));
-		top = fmax(top, fabs(dx0[i]));
-	}
+	e = relative_difference(dx1, dx0, nx);
 	free(x);
 	free(wt);
 	free(dy);
 	free(dx0);
 	free(dx1);
 	free(col);
-	return diff / top;
+	return e;
 }
 
 static void
