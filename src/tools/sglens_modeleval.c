@@ -4,7 +4,7 @@
  *   sglens-modeleval --survey LSST --bands g,r,i --size 48 --seed 9101
  *                     --n 2000 --rows FILE [--weights MODELLER.sgw]
  *                     [--methods cnn,fit,cnn+fit] [--max-iterations N]
- *                     [--max-knots K] [--statistical-errors]
+ *                     [--max-knots K] [--statistical-errors] [--calibrate OUT.sgw]
  *
  * Simulates members 0 .. n−1 of a population of lenses (the sampler with
  * lens fraction 1, never used in training), models each with every method
@@ -51,6 +51,7 @@ typedef struct options
 	int			max_iterations;
 	int			max_knots;
 	bool		statistical;	/* write the fit's statistical errors, without the floors */
+	const char *calibrated;		/* write the CNN calibrated on these lenses here */
 	uint64_t	seed;
 } options;
 
@@ -75,7 +76,7 @@ usage(void)
 	fprintf(stderr,
 			"usage: sglens-modeleval --survey NAME --bands a,b --size N --seed S --n N --rows FILE\n"
 			"       [--weights MODELLER.sgw] [--methods cnn,fit,cnn+fit] [--max-iterations N]\n"
-			"       [--max-knots K] [--statistical-errors]\n");
+			"       [--max-knots K] [--statistical-errors] [--calibrate OUT.sgw]\n");
 	exit(2);
 }
 
@@ -86,7 +87,8 @@ parse_options(int argc, char **argv, options *o)
 		{"survey", 1, 0, 'S'}, {"bands", 1, 0, 'b'}, {"size", 1, 0, 'z'},
 		{"seed", 1, 0, 's'}, {"n", 1, 0, 'n'}, {"rows", 1, 0, 'r'},
 		{"weights", 1, 0, 'w'}, {"methods", 1, 0, 'm'}, {"max-iterations", 1, 0, 'i'},
-		{"max-knots", 1, 0, 'k'}, {"statistical-errors", 0, 0, 'E'}, {0, 0, 0, 0}
+		{"max-knots", 1, 0, 'k'}, {"statistical-errors", 0, 0, 'E'}, {"calibrate", 1, 0, 'C'},
+		{0, 0, 0, 0}
 	};
 	int			c;
 
@@ -131,6 +133,9 @@ parse_options(int argc, char **argv, options *o)
 				break;
 			case 'E':
 				o->statistical = true;
+				break;
+			case 'C':
+				o->calibrated = optarg;
 				break;
 			default:
 				usage();
@@ -401,6 +406,78 @@ print_summary(const options *o, const row *rows, int n)
 	}
 }
 
+/*
+ * --calibrate: fit two corrections of the CNN on these lenses ('cnn' rows,
+ * calibration seeds, never the evaluation's) and write the modeller with
+ * them folded into its last dense layer: θ_E's mean scaled by a = the
+ * median of truth / estimate (the CNN's estimates are pulled low and
+ * toward the population's mean), and each σ scaled by s_k, the 68.27th
+ * percentile of |error| / σ after that scaling (log-variance + 2 ln s_k),
+ * so that the quoted 1σ covers 68.27% of these lenses.
+ */
+static void
+write_calibrated(const options *o, const row *rows, int nrows)
+{
+	sg_status	st = {0};
+	sg_nn_info	info;
+	sg_nn_model *m = sg_nn_load_file(o->weights, &info, &st);
+	double	   *v = malloc(sizeof(double) * (nrows + 1)),
+				a,
+				s[K];
+	int			n = 0,
+				np;
+	sg_nn_param *p,
+			   *w = NULL,
+			   *b = NULL;
+
+	if (m == NULL)
+		tool_die(o->weights, &st);
+	for (int i = 0; i < nrows; i++)
+		if (rows[i].method == 0)
+			v[n++] = rows[i].truth[0] / rows[i].est[0];
+	if (n < 100)
+	{
+		fprintf(stderr, "sglens-modeleval: --calibrate needs at least 100 'cnn' rows, got %d\n", n);
+		exit(2);
+	}
+	a = quantile(v, n, 0.5);
+	for (int k = 0; k < K; k++)
+	{
+		n = 0;
+		for (int i = 0; i < nrows; i++)
+			if (rows[i].method == 0)
+				v[n++] = fabs(rows[i].est[k] * (k == 0 ? a : 1) - rows[i].truth[k]) / rows[i].err[k];
+		s[k] = quantile(v, n, 0.6827);
+	}
+	p = sg_nn_model_params(m, &np);
+	for (int i = 0; i < np; i++)
+	{
+		if (strcmp(p[i].name, "head.dense.weight") == 0)
+			w = &p[i];
+		if (strcmp(p[i].name, "head.dense.bias") == 0)
+			b = &p[i];
+	}
+	if (w == NULL || b == NULL || (int) b->size != 2 * K)
+	{
+		fprintf(stderr, "sglens-modeleval: %s has no modeller head to calibrate\n", o->weights);
+		exit(2);
+	}
+	/* row 0 (θ_E's mean) times a; log-variances plus 2 ln s */
+	for (size_t j = 0; j < w->size / b->size; j++)
+		w->data[j] *= (float) a;
+	b->data[0] *= (float) a;
+	for (int k = 0; k < K; k++)
+		b->data[K + k] += (float) (2 * log(s[k]));
+	if (!sg_nn_save_file(m, &info, o->calibrated, &st))
+		tool_die(o->calibrated, &st);
+	printf("calibrated on %d lenses: theta_E x %.4f; sigma x", n, a);
+	for (int k = 0; k < K; k++)
+		printf(" %.3f", s[k]);
+	printf(" (theta_E, e1, e2, center_x, center_y, gamma1, gamma2); wrote %s\n", o->calibrated);
+	free(v);
+	sg_nn_model_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -448,6 +525,8 @@ main(int argc, char **argv)
 	free(rows);
 	rows = read_rows(o.rows, &nrows);
 	print_summary(&o, rows, nrows);
+	if (o.calibrated)
+		write_calibrated(&o, rows, nrows);
 	free(rows);
 	sg_nn_model_free(cnn);
 	return 0;

@@ -68,10 +68,24 @@ MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS 
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v1.sgw
 
-modellers-ground: $(SGLENS_TRAIN)
+# From ground v2 on, the trained network is calibrated before it is shipped:
+# sglens-modeleval --calibrate runs it on 1,000 calibration lenses
+# (population seed 9201, never used by the evaluation) and folds a scale of
+# θ_E's mean and of each σ into its last layer (docs/lens_model.md).
+# calibrate_cnn(trained, survey, bands, size, seed, tag, out)
+comma := ,
+define calibrate_cnn
+	rm -f $(TRAIN_DIR)/$(6)-cnn-calibration.tsv
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) --survey $(2) --bands $(3) --size $(4) \
+		--seed $(5) --n 1000 --methods cnn --rows $(TRAIN_DIR)/$(6)-cnn-calibration.tsv \
+		--calibrate $(7) | tail -1
+endef
+
+modellers-ground: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
-	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_GROUND_ARGS) --out $(MODELLER_GROUND) \
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_GROUND_ARGS) --out $(TRAIN_DIR)/modeller-ground-trained.sgw \
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-ground.log 2>&1
+	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-ground-trained.sgw,LSST,g$(comma)r$(comma)i,48,9201,modeller-ground,$(MODELLER_GROUND))
 
 modellers-space: $(SGLENS_TRAIN)
 	@mkdir -p $(TRAIN_DIR)
