@@ -56,6 +56,21 @@ central_diff(double (*loss) (void *), void *ctx, float *a, size_t i, float h)
 	return (lp - lm) / ((double) up - (double) dn);
 }
 
+/* One-sided difference of loss() in a[i]: forward for h > 0, backward for h < 0. */
+static double
+one_sided_diff(double (*loss) (void *), void *ctx, float *a, size_t i, float h)
+{
+	float		save = a[i],
+				moved = save + h;
+	double		l0 = loss(ctx),
+				l1;
+
+	a[i] = moved;
+	l1 = loss(ctx);
+	a[i] = save;
+	return (l1 - l0) / ((double) moved - (double) save);
+}
+
 static long kink_retried;		/* elements whose step had to be reduced */
 
 /*
@@ -63,9 +78,12 @@ static long kink_retried;		/* elements whose step had to be reduced */
  * of the gradient g of loss() with respect to the n floats of a.  The floor
  * keeps a gradient that is truly zero (a bias feeding a training-mode batch
  * norm) from comparing float noise with float noise.  With kinks=true
- * (ReLU), a step can straddle a kink of the loss; the difference is then
- * retried with steps h/2 and h/4 and the one nearest the analytic value
- * kept (a wrong gradient matches at no step), counted in kink_retried.
+ * (ReLU, max pooling), a step can straddle a kink of the loss; the
+ * difference is then retried with central steps h/2 and h/4 and with
+ * one-sided steps ±h/2 (the side away from the kink sees only the smooth
+ * piece the analytic gradient belongs to), and the one nearest the analytic
+ * value kept (a wrong gradient matches on no side at no step), counted in
+ * kink_retried.
  */
 static double
 grad_error_floor(double (*loss) (void *), void *ctx, float *a, size_t n,
@@ -82,9 +100,10 @@ grad_error_floor(double (*loss) (void *), void *ctx, float *a, size_t n,
 		if (kinks && fabs(num - g[i]) > 0.005 * fabs(g[i]) + 2e-5)
 		{
 			kink_retried++;
-			for (int k = 1; k <= 2; k++)
+			for (int k = 0; k < 4; k++)
 			{
-				double		alt = central_diff(loss, ctx, a, i, h / (float) (1 << k));
+				double		alt = k < 2 ? central_diff(loss, ctx, a, i, h / (float) (2 << k)) :
+					one_sided_diff(loss, ctx, a, i, k == 2 ? h / 2 : -h / 2);
 
 				if (fabs(alt - g[i]) < fabs(num - g[i]))
 					num = alt;
