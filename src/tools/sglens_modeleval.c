@@ -412,8 +412,8 @@ print_summary(const options *o, const row *rows, int n)
  * them folded into its last dense layer: θ_E's mean scaled by a = the
  * median of truth / estimate (the CNN's estimates are pulled low and
  * toward the population's mean), and each σ scaled by s_k, the 68.27th
- * percentile of |error| / σ after that scaling (log-variance + 2 ln s_k),
- * so that the quoted 1σ covers 68.27% of these lenses.
+ * percentile of |error| / σ after that scaling, so that the quoted 1σ
+ * covers 68.27% of these lenses (sg_nn_calibrate_lens).
  */
 static void
 write_calibrated(const options *o, const row *rows, int nrows)
@@ -423,12 +423,9 @@ write_calibrated(const options *o, const row *rows, int nrows)
 	sg_nn_model *m = sg_nn_load_file(o->weights, &info, &st);
 	double	   *v = malloc(sizeof(double) * (nrows + 1)),
 				a,
-				s[K];
-	int			n = 0,
-				np;
-	sg_nn_param *p,
-			   *w = NULL,
-			   *b = NULL;
+				s[K],
+				scale[K];
+	int			n = 0;
 
 	if (m == NULL)
 		tool_die(o->weights, &st);
@@ -449,25 +446,10 @@ write_calibrated(const options *o, const row *rows, int nrows)
 				v[n++] = fabs(rows[i].est[k] * (k == 0 ? a : 1) - rows[i].truth[k]) / rows[i].err[k];
 		s[k] = quantile(v, n, 0.6827);
 	}
-	p = sg_nn_model_params(m, &np);
-	for (int i = 0; i < np; i++)
-	{
-		if (strcmp(p[i].name, "head.dense.weight") == 0)
-			w = &p[i];
-		if (strcmp(p[i].name, "head.dense.bias") == 0)
-			b = &p[i];
-	}
-	if (w == NULL || b == NULL || (int) b->size != 2 * K)
-	{
-		fprintf(stderr, "sglens-modeleval: %s has no modeller head to calibrate\n", o->weights);
-		exit(2);
-	}
-	/* row 0 (θ_E's mean) times a; log-variances plus 2 ln s */
-	for (size_t j = 0; j < w->size / b->size; j++)
-		w->data[j] *= (float) a;
-	b->data[0] *= (float) a;
 	for (int k = 0; k < K; k++)
-		b->data[K + k] += (float) (2 * log(s[k]));
+		scale[k] = k == 0 ? a : 1.0;
+	if (!sg_nn_calibrate_lens(m, scale, s, &st))
+		tool_die(o->weights, &st);
 	if (!sg_nn_save_file(m, &info, o->calibrated, &st))
 		tool_die(o->calibrated, &st);
 	printf("calibrated on %d lenses: theta_E x %.4f; sigma x", n, a);

@@ -9,6 +9,7 @@
 
 #include "sglens/alloc.h"
 #include "sglens/nn.h"
+#include "sglens/nn_predict.h"
 #include "sglens/nn_score.h"
 #include "sglens/rng.h"
 #include "unit.h"
@@ -1494,6 +1495,49 @@ test_input_asinh(void)
 	CHECK(fabs(y[N - 1] - 10.0 * asinh(3e38 * 0.25)) < 1e-5 * 10.0 * asinh(3e38 * 0.25));
 }
 
+/*
+ * A modeller's predictions before and after sg_nn_calibrate_lens: each mean
+ * times its scale, each σ times its scale; a finder has no modeller head.
+ */
+static void
+test_calibrate_lens(void)
+{
+	sg_nn_spec	s = small_spec();
+	sg_status	st;
+	sg_nn_model *m;
+	float		x[2 * 8 * 8];
+	double		mean0[SG_LENS_NPARAMS],
+				sigma0[SG_LENS_NPARAMS],
+				mean1[SG_LENS_NPARAMS],
+				sigma1[SG_LENS_NPARAMS],
+				ms[SG_LENS_NPARAMS] = {1.0315, 1, 1, 1, 1, 1, 0.5},
+				ss[SG_LENS_NPARAMS] = {0.92, 0.93, 1, 0.77, 0.75, 1, 1.5},
+				bad[SG_LENS_NPARAMS] = {1, 1, 0, 1, 1, 1, 1};
+	bool		ok = true;
+
+	sg_status_clear(&st);
+	s.n_outputs = 2 * SG_LENS_NPARAMS;
+	m = sg_nn_model_new(&s, 5, &st);
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	fill(x, 2 * 8 * 8, -1, 1);
+	CHECK(sg_nn_predict_lens(m, x, mean0, sigma0, &st));
+	CHECK(sg_nn_calibrate_lens(m, ms, ss, &st));
+	CHECK(sg_nn_predict_lens(m, x, mean1, sigma1, &st));
+	for (int k = 0; k < SG_LENS_NPARAMS; k++)
+		ok = ok && fabs(mean1[k] - ms[k] * mean0[k]) <= 1e-5 * (fabs(mean0[k]) + 1e-3) &&
+			fabs(sigma1[k] - ss[k] * sigma0[k]) <= 1e-5 * sigma0[k];
+	CHECK(ok);
+	/* a zero scale, and a finder, are refused */
+	CHECK(!sg_nn_calibrate_lens(m, bad, ss, &st) && st.code == SG_ERR_VALUE);
+	sg_nn_model_free(m);
+	s.n_outputs = 1;
+	m = sg_nn_model_new(&s, 5, &st);
+	CHECK(m != NULL && !sg_nn_calibrate_lens(m, ms, ss, &st) && st.code == SG_ERR_VALUE);
+	sg_nn_model_free(m);
+}
+
 int
 main(void)
 {
@@ -1510,6 +1554,7 @@ main(void)
 	test_bn_stats();
 	test_losses();
 	test_model_grads();
+	test_calibrate_lens();
 	test_fold();
 	test_adam();
 	test_spec_check();
