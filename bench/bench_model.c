@@ -28,6 +28,7 @@
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
 #include "../src/core/nn_internal.h"
+#include "../src/core/simd_level.h"
 
 char	   *openblas_get_corename(void);
 
@@ -206,6 +207,7 @@ conv_path(const sg_nn_spec *s, double pass_seconds, double seconds, int batch, d
 					t0,
 					dt;
 		long		calls = 0;
+		float	   *packed;
 
 		for (size_t j = 0; j < nx; j++)
 			x[j] = (float) (j % 89) / 89.0f - 0.5f;
@@ -214,11 +216,17 @@ conv_path(const sg_nn_spec *s, double pass_seconds, double seconds, int batch, d
 		for (int j = 0; j < g[i].cout; j++)
 			b[j] = 0.01f * j;
 		t0 = now();
+		/* as the folded model runs it: small planes from packed weights */
+		packed = nn_conv_small_fits(&g[i]) && sg_simd_level() > 1 ? nn_conv_small_pack(&g[i], w) : NULL;
 		do
 		{
-			nn_conv_forward(&g[i], batch, x, w, b, SG_NN_ACT_ELU, y, col);
+			if (packed)
+				nn_conv_small_forward(&g[i], batch, x, packed, b, SG_NN_ACT_ELU, y, col);
+			else
+				nn_conv_forward(&g[i], batch, x, w, b, SG_NN_ACT_ELU, y, col);
 			calls++;
 		} while ((dt = now() - t0) < seconds / n);
+		sg_free(packed);
 		dt /= calls;
 		if (batch == 1)
 			printf("  conv %2d: %3d -> %3d, %dx%d, %dx%d, stride %d: %7.1f us, %5.1f GFLOP/s\n", i, g[i].cin,

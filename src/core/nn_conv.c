@@ -168,7 +168,9 @@ nn_conv_work_size(const nn_conv_geom *g)
 		back = d ? (size_t) g->cout * g->cin * g->k * g->k + d : 0;
 	}
 	col = col > direct ? col : direct;
-	return col > back ? col : back;
+	col = col > back ? col : back;
+	direct = nn_conv_small_work_size(g);
+	return col > direct ? col : direct;
 }
 
 /*

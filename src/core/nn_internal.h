@@ -84,6 +84,20 @@ void		nn_conv_direct_forward(const nn_conv_geom *g, int n, const float *x,
 void		nn_conv_direct_accumulate(const nn_conv_geom *g, int n, const float *x,
 									  const float *w, float *y, float *work);
 
+/* True for the geometries nn_conv_small.c computes: output plane ≤ 36 positions, cout % 32 = 0, odd k ≤ 7, stride 1 or 2. */
+bool		nn_conv_small_fits(const nn_conv_geom *g);
+
+/* Floats of workspace the small-plane path needs (0 when g does not fit it). */
+size_t		nn_conv_small_work_size(const nn_conv_geom *g);
+
+/* The weights packed [ci][tap][cout] for nn_conv_small_forward (sg_malloc'd; NULL when out of memory). */
+float	   *nn_conv_small_pack(const nn_conv_geom *g, const float *w);
+
+/* y = act(conv(x) + b) of a small-plane layer from packed weights (AVX-512; only when sg_simd_level() > 1). */
+void		nn_conv_small_forward(const nn_conv_geom *g, int n, const float *x,
+								  const float *packed, const float *b, sg_nn_act act,
+								  float *y, float *work);
+
 /* dw, db (may be NULL) overwritten; dx (may be NULL) accumulated. */
 void		nn_conv_backward(const nn_conv_geom *g, int n, const float *x,
 							 const float *w, const float *dy, float *dw,
@@ -199,6 +213,7 @@ typedef struct nn_node
 	int			prm,
 				prv;			/* NN_BN running mean and variance */
 	float	   *save;			/* NN_BN: mean then 1/σ of the last batch */
+	float	   *packed;			/* NN_CONV of a folded model: weights for nn_conv_small.c, or NULL */
 	bool		need_dx;		/* propagate a gradient to the input */
 } nn_node;
 

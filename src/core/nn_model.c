@@ -12,6 +12,7 @@
 #include "sglens/alloc.h"
 #include "sglens/rng.h"
 #include "nn_internal.h"
+#include "simd_level.h"
 
 /* Grow an array of elem-byte items to hold one more; false when out of memory. */
 static bool
@@ -524,7 +525,10 @@ sg_nn_model_free(sg_nn_model *m)
 		sg_free(m->params[i].grad);
 	}
 	for (int i = 0; i < m->nnodes; i++)
+	{
 		sg_free(m->nodes[i].save);
+		sg_free(m->nodes[i].packed);
+	}
 	slots_release(&m->train);
 	slots_release(&m->train_grad);
 	slots_release(&m->eval);
@@ -656,8 +660,12 @@ node_forward(sg_nn_model *m, const nn_node *n, const nn_slots *sl,
 	switch (n->op)
 	{
 		case NN_CONV:
-			nn_conv_forward(&n->geom, batch, in, p[n->pw].data,
-							n->pb >= 0 ? p[n->pb].data : NULL, n->act, out, m->col);
+			if (n->packed && sg_simd_level() > 1)
+				nn_conv_small_forward(&n->geom, batch, in, n->packed,
+									  n->pb >= 0 ? p[n->pb].data : NULL, n->act, out, m->col);
+			else
+				nn_conv_forward(&n->geom, batch, in, p[n->pw].data,
+								n->pb >= 0 ? p[n->pb].data : NULL, n->act, out, m->col);
 			break;
 		case NN_BN:
 			if (training)
@@ -960,6 +968,26 @@ fold_graph(sg_nn_model *f, const sg_nn_model *m, int *map, sg_status *st)
 	return true;
 }
 
+/* The folded model's small-plane convolutions get their weights packed for nn_conv_small.c. */
+static bool
+pack_small_convs(sg_nn_model *f, sg_status *st)
+{
+	for (int i = 0; i < f->nnodes; i++)
+	{
+		nn_node    *n = &f->nodes[i];
+
+		if (n->op != NN_CONV || !nn_conv_small_fits(&n->geom))
+			continue;
+		n->packed = nn_conv_small_pack(&n->geom, f->params[n->pw].data);
+		if (n->packed == NULL)
+		{
+			sg_fail(st, SG_ERR_NOMEM, "out of memory packing convolution weights");
+			return false;
+		}
+	}
+	return true;
+}
+
 sg_nn_model *
 sg_nn_model_fold(const sg_nn_model *m, sg_status *st)
 {
@@ -982,7 +1010,7 @@ sg_nn_model_fold(const sg_nn_model *m, sg_status *st)
 	}
 	for (int v = 0; v < m->nvalues; v++)
 		map[v] = v == 0 ? 0 : -1;
-	if (!fold_graph(f, m, map, st) || !nn_plan(f, st))
+	if (!fold_graph(f, m, map, st) || !nn_plan(f, st) || !pack_small_convs(f, st))
 	{
 		sg_nn_model_free(f);
 		f = NULL;

@@ -342,6 +342,47 @@ direct_dx_vs_im2col(int n, int cin, int h, int cout, int k)
 	return e;
 }
 
+/* The small-plane path (nn_conv_small.c, packed weights) against im2col: relative difference as above. */
+static double
+small_vs_im2col(int n, int cin, int h, int cout, int k, int stride, sg_nn_act act)
+{
+	nn_conv_geom g = nn_conv_same(cin, h, h, cout, k, stride);
+	size_t		nx = (size_t) n * cin * h * h,
+				ny = (size_t) n * cout * g.hout * g.wout;
+	float	   *x = malloc(sizeof(float) * nx),
+			   *wt = malloc(sizeof(float) * cout * cin * k * k),
+			   *b = malloc(sizeof(float) * cout),
+			   *y0 = malloc(sizeof(float) * ny),
+			   *y1 = malloc(sizeof(float) * ny),
+			   *col = malloc(sizeof(float) * nn_conv_work_size(&g)),
+			   *packed;
+	double		e;
+
+	CHECK(nn_conv_small_fits(&g));
+	fill(x, nx, -1, 1);
+	fill(wt, (size_t) cout * cin * k * k, -0.5, 0.5);
+	fill(b, cout, -0.5, 0.5);
+	packed = nn_conv_small_pack(&g, wt);
+	sg_simd_force(1);
+	nn_conv_forward(&g, n, x, wt, b, act, y0, col);
+	sg_simd_force(-1);
+	for (size_t i = 0; i < nn_conv_work_size(&g); i++)
+		col[i] = NAN;
+	if (sg_simd_level() > 1)
+		nn_conv_small_forward(&g, n, x, packed, b, act, y1, col);
+	else
+		nn_conv_forward(&g, n, x, wt, b, act, y1, col);
+	e = relative_difference(y1, y0, ny);
+	free(x);
+	free(wt);
+	free(b);
+	free(y0);
+	free(y1);
+	free(col);
+	sg_free(packed);
+	return e;
+}
+
 static void
 test_conv_direct(void)
 {
@@ -378,6 +419,23 @@ test_conv_direct(void)
 		printf("direct dX of the backward pass: worst relative difference from im2col %.1e\n", e);
 		CHECK(e < 1e-5);
 	}
+	{
+		/* the shipped networks' deep layers (3×3 and 6×6 outputs, strides 1 and 2, 1×1 projections), then a 2×2 output, a 5×5 kernel and ReLU / none */
+		double		e = fmax(fmax(small_vs_im2col(1, 128, 3, 128, 3, 1, SG_NN_ACT_ELU),
+								  small_vs_im2col(4, 64, 6, 128, 3, 2, SG_NN_ACT_ELU)),
+							 fmax(small_vs_im2col(3, 32, 12, 64, 1, 2, SG_NN_ACT_NONE),
+								  small_vs_im2col(2, 64, 6, 64, 3, 1, SG_NN_ACT_ELU)));
+
+		e = fmax(e, fmax(small_vs_im2col(2, 8, 2, 32, 5, 1, SG_NN_ACT_RELU),
+						 small_vs_im2col(1, 3, 7, 96, 3, 2, SG_NN_ACT_NONE)));
+		printf("small-plane convolution: worst relative difference from im2col %.1e\n", e);
+		CHECK(e < 1e-5);
+	}
+	/* a 12×12 output or 16 output channels do not fit it */
+	g = nn_conv_same(32, 12, 12, 64, 3, 1);
+	CHECK(!nn_conv_small_fits(&g) && nn_conv_small_work_size(&g) == 0);
+	g = nn_conv_same(32, 6, 6, 16, 3, 1);
+	CHECK(!nn_conv_small_fits(&g));
 	rng = saved;
 	printf("direct convolution (%s on this processor): worst relative difference from im2col %.1e\n",
 		   nn_conv_direct_applies(&g, 1) ? "in use" : "not available", worst);
