@@ -266,12 +266,15 @@ relative_difference(const float *got, const float *want, size_t n)
 }
 
 /*
- * The direct AVX-512 convolution (nn_conv_direct.c) against the im2col path
- * (SIMD level capped at 1) on one geometry, with bias and an activation: equal to float
- * rounding.  Returns the largest difference relative to the largest output.
+ * The direct AVX-512 convolution (nn_conv_direct.c), or with small the
+ * small-plane one from packed weights (nn_conv_small.c), against the im2col
+ * path (SIMD level capped at 1) on one geometry, with bias and an
+ * activation: equal to float rounding.  Returns the largest difference
+ * relative to the largest output.
  */
 static double
-direct_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride, sg_nn_act act)
+kernel_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride, sg_nn_act act,
+				 bool small)
 {
 	nn_conv_geom g = nn_conv_same(cin, h, w, cout, k, stride);
 	size_t		nx = (size_t) n * cin * h * w,
@@ -294,7 +297,18 @@ direct_vs_im2col(int n, int cin, int h, int w, int cout, int k, int stride, sg_n
 	for (size_t i = 0; i < nn_conv_work_size(&g); i++)
 		col[i] = NAN;
 	/* the kernel itself, also on the shapes nn_conv_forward leaves to im2col for speed */
-	if (sg_simd_level() > 1 && nn_conv_direct_work_size(&g) > 0)
+	if (small)
+	{
+		float	   *packed = nn_conv_small_pack(&g, wt);
+
+		CHECK(nn_conv_small_fits(&g));
+		if (sg_simd_level() > 1)
+			nn_conv_small_forward(&g, n, x, packed, b, act, y1, col);
+		else
+			nn_conv_forward(&g, n, x, wt, b, act, y1, col);
+		sg_free(packed);
+	}
+	else if (sg_simd_level() > 1 && nn_conv_direct_work_size(&g) > 0)
 		nn_conv_direct_forward(&g, n, x, wt, b, act, y1, col);
 	else
 		nn_conv_forward(&g, n, x, wt, b, act, y1, col);
@@ -342,47 +356,6 @@ direct_dx_vs_im2col(int n, int cin, int h, int cout, int k)
 	return e;
 }
 
-/* The small-plane path (nn_conv_small.c, packed weights) against im2col: relative difference as above. */
-static double
-small_vs_im2col(int n, int cin, int h, int cout, int k, int stride, sg_nn_act act)
-{
-	nn_conv_geom g = nn_conv_same(cin, h, h, cout, k, stride);
-	size_t		nx = (size_t) n * cin * h * h,
-				ny = (size_t) n * cout * g.hout * g.wout;
-	float	   *x = malloc(sizeof(float) * nx),
-			   *wt = malloc(sizeof(float) * cout * cin * k * k),
-			   *b = malloc(sizeof(float) * cout),
-			   *y0 = malloc(sizeof(float) * ny),
-			   *y1 = malloc(sizeof(float) * ny),
-			   *col = malloc(sizeof(float) * nn_conv_work_size(&g)),
-			   *packed;
-	double		e;
-
-	CHECK(nn_conv_small_fits(&g));
-	fill(x, nx, -1, 1);
-	fill(wt, (size_t) cout * cin * k * k, -0.5, 0.5);
-	fill(b, cout, -0.5, 0.5);
-	packed = nn_conv_small_pack(&g, wt);
-	sg_simd_force(1);
-	nn_conv_forward(&g, n, x, wt, b, act, y0, col);
-	sg_simd_force(-1);
-	for (size_t i = 0; i < nn_conv_work_size(&g); i++)
-		col[i] = NAN;
-	if (sg_simd_level() > 1)
-		nn_conv_small_forward(&g, n, x, packed, b, act, y1, col);
-	else
-		nn_conv_forward(&g, n, x, wt, b, act, y1, col);
-	e = relative_difference(y1, y0, ny);
-	free(x);
-	free(wt);
-	free(b);
-	free(y0);
-	free(y1);
-	free(col);
-	sg_free(packed);
-	return e;
-}
-
 static void
 test_conv_direct(void)
 {
@@ -404,7 +377,7 @@ test_conv_direct(void)
 	{
 		const int  *c = cases[i];
 		static const sg_nn_act acts[3] = {SG_NN_ACT_ELU, SG_NN_ACT_RELU, SG_NN_ACT_NONE};
-		double		e = direct_vs_im2col(c[0], c[1], c[2], c[3], c[4], c[5], c[6], acts[i % 3]);
+		double		e = kernel_vs_im2col(c[0], c[1], c[2], c[3], c[4], c[5], c[6], acts[i % 3], false);
 
 		if (!(e < 1e-5))
 			fprintf(stderr, "direct conv n%d %d->%d %dx%d k%d stride %d: relative difference %g\n",
@@ -421,13 +394,17 @@ test_conv_direct(void)
 	}
 	{
 		/* the shipped networks' deep layers (3×3 and 6×6 outputs, strides 1 and 2, 1×1 projections), then a 2×2 output, a 5×5 kernel and ReLU / none */
-		double		e = fmax(fmax(small_vs_im2col(1, 128, 3, 128, 3, 1, SG_NN_ACT_ELU),
-								  small_vs_im2col(4, 64, 6, 128, 3, 2, SG_NN_ACT_ELU)),
-							 fmax(small_vs_im2col(3, 32, 12, 64, 1, 2, SG_NN_ACT_NONE),
-								  small_vs_im2col(2, 64, 6, 64, 3, 1, SG_NN_ACT_ELU)));
+		static const int small[][6] = {
+			{1, 128, 3, 128, 3, 1}, {4, 64, 6, 128, 3, 2}, {3, 32, 12, 64, 1, 2},
+			{2, 64, 6, 64, 3, 1}, {2, 8, 2, 32, 5, 1}, {1, 3, 7, 96, 3, 2},
+		};
+		static const sg_nn_act small_acts[6] = {SG_NN_ACT_ELU, SG_NN_ACT_ELU, SG_NN_ACT_NONE,
+		SG_NN_ACT_ELU, SG_NN_ACT_RELU, SG_NN_ACT_NONE};
+		double		e = 0;
 
-		e = fmax(e, fmax(small_vs_im2col(2, 8, 2, 32, 5, 1, SG_NN_ACT_RELU),
-						 small_vs_im2col(1, 3, 7, 96, 3, 2, SG_NN_ACT_NONE)));
+		for (int i = 0; i < 6; i++)
+			e = fmax(e, kernel_vs_im2col(small[i][0], small[i][1], small[i][2], small[i][2], small[i][3],
+										 small[i][4], small[i][5], small_acts[i], true));
 		printf("small-plane convolution: worst relative difference from im2col %.1e\n", e);
 		CHECK(e < 1e-5);
 	}
