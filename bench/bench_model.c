@@ -28,7 +28,6 @@
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
 #include "../src/core/nn_internal.h"
-#include "../src/core/simd_level.h"
 
 char	   *openblas_get_corename(void);
 
@@ -217,13 +216,10 @@ conv_path(const sg_nn_spec *s, double pass_seconds, double seconds, int batch, d
 			b[j] = 0.01f * j;
 		t0 = now();
 		/* as the folded model runs it: small planes from packed weights */
-		packed = nn_conv_small_fits(&g[i]) && sg_simd_level() > 1 ? nn_conv_small_pack(&g[i], w) : NULL;
+		packed = nn_conv_small_fits(&g[i]) ? nn_conv_small_pack(&g[i], w) : NULL;
 		do
 		{
-			if (packed)
-				nn_conv_small_forward(&g[i], batch, x, packed, b, SG_NN_ACT_ELU, y, col);
-			else
-				nn_conv_forward(&g[i], batch, x, w, b, SG_NN_ACT_ELU, y, col);
+			nn_conv_forward_packed(&g[i], batch, x, w, packed, b, SG_NN_ACT_ELU, y, col);
 			calls++;
 		} while ((dt = now() - t0) < seconds / n);
 		sg_free(packed);

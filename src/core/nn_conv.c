@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nn_internal.h"
+#include "simd_level.h"
 
 nn_conv_geom
 nn_conv_same(int cin, int h, int w, int cout, int k, int stride)
@@ -152,12 +153,16 @@ direct_dx(const nn_conv_geom *g, int n)
 	return g->stride == 1 && g->k > 1 && nn_conv_direct_applies(&t, n);
 }
 
+static size_t
+max_size(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
 size_t
 nn_conv_work_size(const nn_conv_geom *g)
 {
-	size_t		col = nn_conv_col_size(g),
-				direct = nn_conv_direct_work_size(g),
-				back = 0;
+	size_t		back = 0;
 
 	if (g->stride == 1 && g->k > 1)
 	{
@@ -167,10 +172,8 @@ nn_conv_work_size(const nn_conv_geom *g)
 		/* the flipped weights, then the direct path's own workspace */
 		back = d ? (size_t) g->cout * g->cin * g->k * g->k + d : 0;
 	}
-	col = col > direct ? col : direct;
-	col = col > back ? col : back;
-	direct = nn_conv_small_work_size(g);
-	return col > direct ? col : direct;
+	return max_size(max_size(nn_conv_col_size(g), nn_conv_direct_work_size(g)),
+					max_size(back, nn_conv_small_work_size(g)));
 }
 
 /*
@@ -288,6 +291,16 @@ nn_conv_forward(const nn_conv_geom *g, int n, const float *x, const float *w,
 			nn_bias_act_forward(act, g->cout, cols, hw_out, b, yb);
 		}
 	}
+}
+
+void
+nn_conv_forward_packed(const nn_conv_geom *g, int n, const float *x, const float *w,
+					   const float *packed, const float *b, sg_nn_act act, float *y, float *col)
+{
+	if (packed && sg_simd_level() > 1)
+		nn_conv_small_forward(g, n, x, packed, b, act, y, col);
+	else
+		nn_conv_forward(g, n, x, w, b, act, y, col);
 }
 
 void

@@ -98,6 +98,11 @@ void		nn_conv_small_forward(const nn_conv_geom *g, int n, const float *x,
 								  const float *packed, const float *b, sg_nn_act act,
 								  float *y, float *work);
 
+/* nn_conv_forward, or the small-plane path when packed (nn_conv_small_pack of w; may be NULL) and AVX-512 are there. */
+void		nn_conv_forward_packed(const nn_conv_geom *g, int n, const float *x,
+								   const float *w, const float *packed, const float *b,
+								   sg_nn_act act, float *y, float *col);
+
 /* dw, db (may be NULL) overwritten; dx (may be NULL) accumulated. */
 void		nn_conv_backward(const nn_conv_geom *g, int n, const float *x,
 							 const float *w, const float *dy, float *dw,

@@ -12,7 +12,6 @@
 #include "sglens/alloc.h"
 #include "sglens/rng.h"
 #include "nn_internal.h"
-#include "simd_level.h"
 
 /* Grow an array of elem-byte items to hold one more; false when out of memory. */
 static bool
@@ -660,12 +659,8 @@ node_forward(sg_nn_model *m, const nn_node *n, const nn_slots *sl,
 	switch (n->op)
 	{
 		case NN_CONV:
-			if (n->packed && sg_simd_level() > 1)
-				nn_conv_small_forward(&n->geom, batch, in, n->packed,
-									  n->pb >= 0 ? p[n->pb].data : NULL, n->act, out, m->col);
-			else
-				nn_conv_forward(&n->geom, batch, in, p[n->pw].data,
-								n->pb >= 0 ? p[n->pb].data : NULL, n->act, out, m->col);
+			nn_conv_forward_packed(&n->geom, batch, in, p[n->pw].data, n->packed,
+								   n->pb >= 0 ? p[n->pb].data : NULL, n->act, out, m->col);
 			break;
 		case NN_BN:
 			if (training)
