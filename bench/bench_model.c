@@ -41,26 +41,15 @@ now(void)
 }
 
 /* Stamps the core path cycles through: members 1..SCORE_STAMPS of the population bench/lens_score_sql.sh stores. */
-#define SCORE_STAMPS 64
+#define SCORE_STAMPS 256
 
-/*
- * lens_score()'s core path, with 4 passes and with 1, on stamps like those
- * bench/lens_score_sql.sh stores (population seed 4242, half lenses,
- * supersampling 1, 16 pixels wider than the model's input: 64×64 LSST g,r,i
- * for the ground finder, the figure its SQL rates are compared with; 80×80
- * Euclid VIS for the space finder).
- */
+/* The population's stamps 1..SCORE_STAMPS, lenses with probability lens_fraction. */
 static void
-score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
+population_stamps(const sg_nn_info *info, int size, double lens_fraction, sg_image **img)
 {
 	sg_status	st = {0};
 	sg_survey	sv;
 	sg_simulate_options so = sg_simulate_defaults();
-	sg_image   *img[SCORE_STAMPS];
-	int			side = sg_nn_model_spec(m)->in_size;
-	float	   *x = malloc((size_t) info->nbands * side * side * sizeof(float)),
-				p = 0;
-
 	char		bands[SG_NN_MAX_BANDS * (SG_BAND_NAME_LEN + 1)] = "";
 
 	for (int b = 0; b < info->nbands; b++)
@@ -69,7 +58,7 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 		strcat(bands, info->bands[b]);
 	}
 	so.supersampling = 1;
-	so.size = side + 16;
+	so.size = size;
 	if (!sg_survey_preset(info->pixel_scale < 0.15 ? "Euclid" : "LSST", &sv, &st) ||
 		!sg_survey_select_bands(&sv, bands, &st))
 	{
@@ -82,35 +71,87 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 		sg_sample_kind kind;
 
 		so.seed = sg_member_seed(4242, i + 1);
-		if (!sg_sample_scene(&sv, 4242, i + 1, 0.5, 0.5 * so.size * sv.pixel_scale, &scene, &kind, &st) ||
+		if (!sg_sample_scene(&sv, 4242, i + 1, lens_fraction, 0.5 * so.size * sv.pixel_scale, &scene, &kind, &st) ||
 			(img[i] = sg_simulate(&scene, &sv, &so, &st)) == NULL)
 		{
 			fprintf(stderr, "bench_model: %s\n", st.message);
 			exit(1);
 		}
 	}
-	for (int passes = 4; passes >= 1; passes -= 3)
-	{
-		long		n = 0;
-		double		t0 = now(),
-					dt;
+}
 
-		do
+/* lens_score()'s ways of scoring: passes 4, 1, and NULL (adaptive). */
+typedef enum score_mode
+{
+	SCORE_ROTATIONS, SCORE_ADAPTIVE, SCORE_CANONICAL
+} score_mode;
+
+static const char *const mode_names[] = {
+	"passes 4: the mean over 4 rotations",
+	"adaptive: 1 pass, 4 where it gives >= " SG_NN_ADAPTIVE_THRESHOLD_TEXT,
+	"passes 1: canonical orientation"
+};
+
+/* Score stamps img[] (cycling) for the given time; print stamps/s and passes used. */
+static void
+time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, score_mode mode,
+			 double lens_fraction, double seconds)
+{
+	sg_status	st = {0};
+	int			side = sg_nn_model_spec(m)->in_size;
+	float	   *x = malloc((size_t) info->nbands * side * side * sizeof(float)),
+				p = 0;
+	long		n = 0,
+				passes = 0;
+	double		t0 = now(),
+				dt;
+
+	do
+	{
+		int			used = mode == SCORE_CANONICAL ? 1 : 4;
+		bool		ok = sg_nn_prepare_input(img[n % SCORE_STAMPS], info, side, x, &st);
+
+		if (ok && mode == SCORE_ADAPTIVE)
+			ok = sg_nn_score_adaptive(m, x, info->nbands, side, SG_NN_ADAPTIVE_THRESHOLD, &p, &used, &st);
+		else if (ok)
+			ok = (mode == SCORE_ROTATIONS ? sg_nn_score_rotations : sg_nn_score_canonical)
+				(m, x, info->nbands, side, &p, &st);
+		if (!ok)
 		{
-			if (!sg_nn_prepare_input(img[n % SCORE_STAMPS], info, side, x, &st) ||
-				!(passes == 4 ? sg_nn_score_rotations : sg_nn_score_canonical)
-				(m, x, info->nbands, side, &p, &st))
-			{
-				fprintf(stderr, "bench_model: %s\n", st.message);
-				exit(1);
-			}
-			n++;
-		} while ((dt = now() - t0) < seconds);
-		printf("lens_score core path (%dx%d population stamps, crop, noise scaling, %s): %.1f stamps/s (%.3f ms)\n",
-			   so.size, so.size, passes == 4 ? "passes 4: the mean over 4 rotations" : "passes 1: canonical orientation",
-			   n / dt, dt / n * 1e3);
-	}
+			fprintf(stderr, "bench_model: %s\n", st.message);
+			exit(1);
+		}
+		passes += used;
+		n++;
+	} while ((dt = now() - t0) < seconds);
+	printf("lens_score core path (%dx%d population stamps, lens fraction %g, crop, noise scaling, %s): "
+		   "%.1f stamps/s (%.3f ms, %.2f passes/stamp)\n",
+		   img[0]->nx, img[0]->ny, lens_fraction, mode_names[mode], n / dt, dt / n * 1e3,
+		   (double) passes / n);
 	free(x);
+}
+
+/*
+ * lens_score()'s core path, with 4 passes, adaptive and with 1, on stamps
+ * like those bench/lens_score_sql.sh stores (population seed 4242, half
+ * lenses, supersampling 1, 16 pixels wider than the model's input: 64×64
+ * LSST g,r,i for the ground finder, the figure its SQL rates are compared
+ * with; 80×80 Euclid VIS for the space finder); then adaptive on a
+ * survey-like population with 1% lenses.
+ */
+static void
+score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
+{
+	sg_image   *img[SCORE_STAMPS];
+	int			size = sg_nn_model_spec(m)->in_size + 16;
+
+	population_stamps(info, size, 0.5, img);
+	for (score_mode mode = SCORE_ROTATIONS; mode <= SCORE_CANONICAL; mode++)
+		time_scoring(m, info, img, mode, 0.5, seconds);
+	for (int i = 0; i < SCORE_STAMPS; i++)
+		sg_free(img[i]);
+	population_stamps(info, size, 0.01, img);
+	time_scoring(m, info, img, SCORE_ADAPTIVE, 0.01, seconds);
 	for (int i = 0; i < SCORE_STAMPS; i++)
 		sg_free(img[i]);
 }

@@ -25,4 +25,18 @@ bool		sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size
 bool		sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size,
 								  float *prob, sg_status *st);
 
+/* The one-pass score from which lens_score()'s default (adaptive) scoring runs all four rotations. */
+#define SG_NN_ADAPTIVE_THRESHOLD 0.1f
+#define SG_NN_ADAPTIVE_THRESHOLD_TEXT "0.1"
+
+/*
+ * One canonical pass (as sg_nn_score_canonical); where that probability is
+ * at least threshold, the mean over the four rotations instead (as
+ * sg_nn_score_rotations, the canonical pass reused as one of them).  The
+ * choice depends only on the rotation-invariant one-pass score, so the
+ * result is rotation-invariant too.  *passes (if not NULL) gets 1 or 4.
+ */
+bool		sg_nn_score_adaptive(sg_nn_model *m, const float *x, int nbands, int size,
+								 float threshold, float *prob, int *passes, sg_status *st);
+
 #endif

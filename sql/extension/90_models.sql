@@ -107,12 +107,12 @@ END;
 COMMENT ON FUNCTION sg_model_for(text, text[], float8, text, text) IS
 	'the registered model (name, version) of a task that a stamp with these bands and pixel scale gets, by default or by name; NULLs when none';
 
-CREATE FUNCTION lens_score(img sgimage, model text DEFAULT NULL, passes int DEFAULT 4) RETURNS float4
+CREATE FUNCTION lens_score(img sgimage, model text DEFAULT NULL, passes int DEFAULT NULL) RETURNS float4
 	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C STABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION lens_score(sgimage, text, int) IS
-	'probability in [0, 1] that the stamp shows a strong lens, from the named finder or the default one for its bands and pixel scale; passes 4: the mean over the four 90° rotations, 1: one pass in the canonical orientation (4x faster)';
+	'probability in [0, 1] that the stamp shows a strong lens, from the named finder or the default one for its bands and pixel scale; passes 4: the mean over the four 90° rotations; 1: one pass in the canonical orientation (4x faster); NULL (default): that one pass, and the four-rotation mean where it gives at least 0.1';
 
-CREATE FUNCTION lens_score(img sgimage, model text, version text, passes int DEFAULT 4) RETURNS float4
+CREATE FUNCTION lens_score(img sgimage, model text, version text, passes int DEFAULT NULL) RETURNS float4
 	AS 'MODULE_PATHNAME', 'sglens_lens_score' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION lens_score(sgimage, text, text, int) IS
 	'probability that the stamp shows a strong lens, from one fixed, registered model version (passes as in the other form)';

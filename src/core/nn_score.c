@@ -14,33 +14,31 @@ rotate90(const float *src, float *dst, int size)
 			dst[(size_t) (size - 1 - x) * size + y] = src[(size_t) y * size + x];
 }
 
-bool
-sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
-					  sg_status *st)
+/*
+ * batch[1..3] = batch[0] rotated by 90°, 180° and 270° (nbands planes of
+ * size × size each).
+ */
+static void
+rotate_batch(float *batch, int nbands, int size)
 {
 	size_t		plane = (size_t) size * size;
 	size_t		one = plane * nbands;
-	float	   *batch = sg_malloc(sizeof(float) * one * 4);
-	float		logits[4];
-	double		sum = 0;
-	bool		ok;
 
-	if (batch == NULL)
-	{
-		sg_fail(st, SG_ERR_NOMEM, "out of memory for a batch of rotated stamps");
-		return false;
-	}
-	for (size_t i = 0; i < one; i++)
-		batch[i] = x[i];
 	for (int r = 1; r < 4; r++)
 		for (int b = 0; b < nbands; b++)
 			rotate90(batch + (r - 1) * one + b * plane, batch + r * one + b * plane, size);
-	ok = sg_nn_forward(m, batch, 4, false, logits, st);
-	sg_free(batch);
-	if (!ok)
-		return false;
-	/* sum in a fixed order of probabilities sorted by value: rotating the
-	 * stamp permutes the four logits, and a sorted sum is order-independent */
+}
+
+/*
+ * The mean of the four rotations' probabilities, summed in a fixed order of
+ * the logits sorted by value: rotating the stamp permutes the four logits,
+ * and a sorted sum is order-independent.  Sorts logits in place.
+ */
+static float
+mean_probability(float *logits)
+{
+	double		sum = 0;
+
 	for (int i = 1; i < 4; i++)
 		for (int j = i; j > 0 && logits[j] < logits[j - 1]; j--)
 		{
@@ -51,8 +49,30 @@ sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, floa
 		}
 	for (int i = 0; i < 4; i++)
 		sum += sg_nn_sigmoid(logits[i]);
-	*prob = (float) (sum / 4);
-	return true;
+	return (float) (sum / 4);
+}
+
+bool
+sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
+					  sg_status *st)
+{
+	size_t		one = (size_t) size * size * nbands;
+	float	   *batch = sg_malloc(sizeof(float) * one * 4);
+	float		logits[4];
+	bool		ok;
+
+	if (batch == NULL)
+	{
+		sg_fail(st, SG_ERR_NOMEM, "out of memory for a batch of rotated stamps");
+		return false;
+	}
+	memcpy(batch, x, sizeof(float) * one);
+	rotate_batch(batch, nbands, size);
+	ok = sg_nn_forward(m, batch, 4, false, logits, st);
+	sg_free(batch);
+	if (ok)
+		*prob = mean_probability(logits);
+	return ok;
 }
 
 /* Sum of every band's pixels in the lower-left quadrant (the centre row and column of an odd side excluded). */
@@ -68,25 +88,20 @@ quadrant_sum(const float *x, int nbands, int size)
 	return sum;
 }
 
-bool
-sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
-					  sg_status *st)
+/*
+ * Write x turned to its canonical orientation into best (one × 1 floats):
+ * the multiple of 90° that puts the most flux into the lower-left quadrant.
+ * work holds 2 × one floats.
+ */
+static void
+canonical_orientation(const float *x, int nbands, int size, float *best, float *work)
 {
 	size_t		plane = (size_t) size * size;
 	size_t		one = plane * nbands;
-	float	   *buf = sg_malloc(sizeof(float) * one * 3);
-	float	   *best = buf,
-			   *cur = buf + one,
-			   *next = buf + 2 * one,
-				logit;
+	float	   *cur = work,
+			   *next = work + one;
 	double		best_sum;
-	bool		ok;
 
-	if (buf == NULL)
-	{
-		sg_fail(st, SG_ERR_NOMEM, "out of memory for a rotated stamp");
-		return false;
-	}
 	memcpy(best, x, sizeof(float) * one);
 	memcpy(cur, x, sizeof(float) * one);
 	best_sum = quadrant_sum(x, nbands, size);
@@ -106,10 +121,46 @@ sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size, floa
 			memcpy(best, cur, sizeof(float) * one);
 		}
 	}
-	ok = sg_nn_forward(m, best, 1, false, &logit, st);
-	sg_free(buf);
-	if (!ok)
+}
+
+bool
+sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
+					  sg_status *st)
+{
+	return sg_nn_score_adaptive(m, x, nbands, size, INFINITY, prob, NULL, st);
+}
+
+bool
+sg_nn_score_adaptive(sg_nn_model *m, const float *x, int nbands, int size, float threshold,
+					 float *prob, int *passes, sg_status *st)
+{
+	size_t		one = (size_t) size * size * nbands;
+
+	/* the canonical stamp, then its three other rotations: one batch of four */
+	float	   *batch = sg_malloc(sizeof(float) * one * 4);
+	float		logits[4];
+	bool		ok;
+
+	if (batch == NULL)
+	{
+		sg_fail(st, SG_ERR_NOMEM, "out of memory for rotated stamps");
 		return false;
-	*prob = sg_nn_sigmoid(logit);
-	return true;
+	}
+	canonical_orientation(x, nbands, size, batch, batch + one);
+	ok = sg_nn_forward(m, batch, 1, false, logits, st);
+	if (ok && passes)
+		*passes = 1;
+	if (ok && sg_nn_sigmoid(logits[0]) < threshold)
+		*prob = sg_nn_sigmoid(logits[0]);
+	else if (ok)
+	{
+		rotate_batch(batch, nbands, size);
+		ok = sg_nn_forward(m, batch + one, 3, false, logits + 1, st);
+		if (ok)
+			*prob = mean_probability(logits);
+		if (ok && passes)
+			*passes = 4;
+	}
+	sg_free(batch);
+	return ok;
 }

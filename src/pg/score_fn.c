@@ -15,10 +15,14 @@
 
 PG_FUNCTION_INFO_V1(sglens_lens_score);
 
+/* lens_score's passes argument when NULL: one pass, four where it is not clearly negative */
+#define PASSES_ADAPTIVE 0
+
 /*
  * The model's probability for one prepared input: a CNN's mean over the
- * four 90° rotations (passes 4) or its one pass in the canonical
- * orientation (passes 1).
+ * four 90° rotations (passes 4), its one pass in the canonical orientation
+ * (passes 1), or that pass and, where it gives at least
+ * SG_NN_ADAPTIVE_THRESHOLD, the four-rotation mean (PASSES_ADAPTIVE).
  */
 static float
 run_model(sgpg_model *e, const float *x, int passes)
@@ -31,7 +35,10 @@ run_model(sgpg_model *e, const float *x, int passes)
 	sg_status_clear(&st);
 	/* buffers the model grows must outlive this call */
 	old = MemoryContextSwitchTo(sgpg_model_context());
-	if (e->kind == SGPG_MODEL_CNN)
+	if (e->kind == SGPG_MODEL_CNN && passes == PASSES_ADAPTIVE)
+		ok = sg_nn_score_adaptive(e->model, x, e->info.nbands, e->in_size,
+								  SG_NN_ADAPTIVE_THRESHOLD, &out, NULL, &st);
+	else if (e->kind == SGPG_MODEL_CNN)
 		ok = (passes == 1 ? sg_nn_score_canonical : sg_nn_score_rotations)
 			(e->model, x, e->info.nbands, e->in_size, &out, &st);
 	else
@@ -66,11 +73,11 @@ sglens_lens_score(PG_FUNCTION_ARGS)
 	name = PG_NARGS() > 1 && !PG_ARGISNULL(1) ? sgpg_text(PG_GETARG_DATUM(1)) : NULL;
 	/* (img, model, passes) or (img, model, version, passes) */
 	version = PG_NARGS() > 3 && !PG_ARGISNULL(2) ? sgpg_text(PG_GETARG_DATUM(2)) : NULL;
-	passes = PG_ARGISNULL(PG_NARGS() - 1) ? 4 : PG_GETARG_INT32(PG_NARGS() - 1);
-	if (passes != 1 && passes != 4)
+	passes = PG_ARGISNULL(PG_NARGS() - 1) ? PASSES_ADAPTIVE : PG_GETARG_INT32(PG_NARGS() - 1);
+	if (passes != PASSES_ADAPTIVE && passes != 1 && passes != 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("passes must be 4 (the mean over the four rotations) or 1 (one pass in the canonical orientation), got %d",
+				 errmsg("passes must be 4 (the mean over the four rotations), 1 (one pass in the canonical orientation) or NULL (one pass, four where it is not clearly negative), got %d",
 						passes)));
 	if (version && !name)
 		ereport(ERROR,

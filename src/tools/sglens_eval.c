@@ -2,7 +2,8 @@
  * sglens_eval.c — held-out evaluation of a lens-finding model.
  *
  *   sglens-eval --weights FILE --survey LSST [--n 10000] [--seed 9001]
- *               [--png roc.png] [--baseline SCORES] [--scores OUT] [--canonical]
+ *               [--png roc.png] [--baseline SCORES] [--scores OUT]
+ *               [--canonical | --adaptive T]
  *
  * Simulates n members of a population (half lenses; the other half the
  * sampler's non-lenses, hard negatives included) never used in training,
@@ -14,7 +15,9 @@
  * adds another finder's curve from a file of scores (one per line, for
  * members 0 .. n−1 of the same population), e.g. the classic baseline's;
  * --scores writes this model's scores in that format; --canonical scores
- * with one pass in the canonical orientation (sg_nn_score_canonical).
+ * with one pass in the canonical orientation (sg_nn_score_canonical);
+ * --adaptive T with one pass, and four where that pass gives at least T
+ * (sg_nn_score_adaptive), and reports the mean number of passes.
  */
 #include <getopt.h>
 #include <math.h>
@@ -41,6 +44,7 @@ typedef struct options
 	const char *scores_out;
 	const char *label;
 	bool		canonical;		/* one pass in the canonical orientation, not four rotations */
+	float		adaptive;		/* > 0: four passes where one gives at least this */
 	int			n;
 	int			supersampling;
 	uint64_t	seed;
@@ -50,6 +54,7 @@ typedef struct results
 {
 	int			n;
 	float	   *score;
+	long		passes;			/* summed over the members */
 	bool	   *label;
 	sg_dataset_meta *meta;
 } results;
@@ -60,7 +65,7 @@ usage(void)
 	fprintf(stderr,
 			"usage: sglens-eval --weights FILE --survey NAME [--n N] [--seed S]\n"
 			"       [--supersampling S] [--png FILE] [--baseline SCORES] [--scores OUT]\n"
-			"       [--label TEXT] [--canonical]\n");
+			"       [--label TEXT] [--canonical | --adaptive T]\n");
 	exit(2);
 }
 
@@ -71,7 +76,7 @@ parse_options(int argc, char **argv, options *o)
 		{"weights", 1, 0, 'w'}, {"survey", 1, 0, 'S'}, {"n", 1, 0, 'n'},
 		{"seed", 1, 0, 's'}, {"supersampling", 1, 0, 'u'}, {"png", 1, 0, 'p'},
 		{"baseline", 1, 0, 'b'}, {"scores", 1, 0, 'o'}, {"label", 1, 0, 'l'},
-		{"canonical", 0, 0, 'c'}, {0, 0, 0, 0}
+		{"canonical", 0, 0, 'c'}, {"adaptive", 1, 0, 'a'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -113,6 +118,11 @@ parse_options(int argc, char **argv, options *o)
 			case 'c':
 				o->canonical = true;
 				break;
+			case 'a':
+				o->adaptive = strtof(optarg, NULL);
+				if (!(o->adaptive > 0 && o->adaptive <= 1))
+					usage();
+				break;
 			default:
 				usage();
 		}
@@ -138,6 +148,23 @@ model_survey(const options *o, const sg_nn_info *info, sg_survey *sv)
 		tool_die("survey", &st);
 }
 
+/* One member's score as --canonical / --adaptive ask; adds its passes to *passes. */
+static bool
+score_one(const options *o, sg_nn_model *m, const float *x, int nbands, int size,
+		  float *score, long *passes, sg_status *st)
+{
+	int			used = o->canonical ? 1 : 4;
+	bool		ok;
+
+	if (o->adaptive > 0)
+		ok = sg_nn_score_adaptive(m, x, nbands, size, o->adaptive, score, &used, st);
+	else
+		ok = (o->canonical ? sg_nn_score_canonical : sg_nn_score_rotations)
+			(m, x, nbands, size, score, st);
+	*passes += used;
+	return ok;
+}
+
 /* Simulate and score every member, CHUNK at a time. */
 static void
 score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
@@ -156,6 +183,7 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 		&sv, *info, size, size, o->seed, 0.5, o->supersampling
 	};
 	r->n = o->n;
+	r->passes = 0;
 	r->score = malloc(o->n * sizeof(float));
 	r->label = malloc(o->n * sizeof(bool));
 	r->meta = malloc(o->n * sizeof(sg_dataset_meta));
@@ -167,8 +195,8 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 			tool_die("simulating the held-out set", &st);
 		for (int j = 0; j < k; j++)
 		{
-			if (!(o->canonical ? sg_nn_score_canonical : sg_nn_score_rotations)
-				(m, x + j * plane, info->nbands, size, &r->score[i + j], &st))
+			if (!score_one(o, m, x + j * plane, info->nbands, size, &r->score[i + j],
+						   &r->passes, &st))
 				tool_die("scoring", &st);
 			r->label[i + j] = y[j] > 0.5f;
 		}
@@ -357,6 +385,12 @@ main(int argc, char **argv)
 		   "population with seed %llu (%.0f s)\n",
 		   info.pixel_scale, sg_nn_model_spec(m)->in_size, sg_nn_model_spec(m)->in_size,
 		   sg_nn_model_flops(m) / 1e6, r.n, o.survey, (unsigned long long) o.seed, tool_now() - t0);
+	printf("\nScores: %s; %.3f passes per stamp on average.\n",
+		   o.adaptive > 0 ? "one pass in the canonical orientation, the mean over the four rotations where that gives at least the threshold" :
+		   o.canonical ? "one pass in the canonical orientation" : "the mean over the four rotations",
+		   (double) r.passes / r.n);
+	if (o.adaptive > 0)
+		printf("Threshold: %g.\n", o.adaptive);
 	all = malloc(r.n * sizeof(bool));
 	for (int i = 0; i < r.n; i++)
 		all[i] = true;

@@ -875,7 +875,8 @@ turn90(const float *src, float *dst, int planes, int size)
  * Orientation-free scores: the four-rotation mean equals the mean of the
  * sigmoids of four passes and is the same (to rounding) for a turned stamp;
  * the canonical one-pass score is bit-identical for every turn and equals
- * one of the four rotations' probabilities.
+ * one of the four rotations' probabilities; the adaptive score is one or
+ * the other as its threshold says.
  */
 static void
 test_orientation_free_scores(void)
@@ -909,6 +910,19 @@ test_orientation_free_scores(void)
 		canon_is_a_rotation = canon_is_a_rotation || canon[0] == sg_nn_sigmoid(logit[r]);
 	}
 	CHECK(canon_is_a_rotation);
+	for (int r = 0; r < 4; r++)
+	{
+		float		p;
+		int			passes = 0;
+
+		/* adaptive: below the threshold the canonical pass, at or above it the four-rotation mean */
+		CHECK(sg_nn_score_adaptive(m, x[r], 2, 8, canon[0] + 1e-3f, &p, &passes, &st));
+		CHECK(p == canon[0] && passes == 1);
+		CHECK(sg_nn_score_adaptive(m, x[r], 2, 8, canon[0], &p, &passes, &st));
+		CHECK(fabs(p - want) < 1e-6 && passes == 4);
+		CHECK(sg_nn_score_adaptive(m, x[r], 2, 8, 0, &p, NULL, &st));
+		CHECK(fabs(p - mean[0]) < 1e-6);
+	}
 	sg_nn_model_free(m);
 }
 
