@@ -1,5 +1,6 @@
 /* nn_score.c — lens probabilities independent of a stamp's orientation. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "sglens/alloc.h"
@@ -75,51 +76,89 @@ sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, floa
 	return ok;
 }
 
-/* Sum of every band's pixels in the lower-left quadrant (the centre row and column of an odd side excluded). */
-static double
-quadrant_sum(const float *x, int nbands, int size)
+/*
+ * Where pixel (row r, column c) of a size × size plane turned k times by
+ * 90° (as rotate90) lies in the unturned plane: offset + r * row + c * col.
+ */
+typedef struct turned_plane
 {
+	ptrdiff_t	offset,
+				row,
+				col;
+} turned_plane;
+
+static turned_plane
+turned(int size, int k)
+{
+	ptrdiff_t	n = size;
+
+	switch (k)
+	{
+		case 1:
+			return (turned_plane) {n - 1, -1, n};
+		case 2:
+			return (turned_plane) {n * n - 1, -n, -1};
+		case 3:
+			return (turned_plane) {(n - 1) * n, 1, -n};
+		default:
+			return (turned_plane) {0, n, 1};
+	}
+}
+
+/*
+ * Sum of every band's pixels in the lower-left quadrant of x turned k times
+ * (the centre row and column of an odd side excluded), read in the turned
+ * stamp's row order: the sum is the same, bit for bit, as that of the
+ * turned stamp itself, so a turned input picks the same orientation.
+ */
+static double
+quadrant_sum(const float *x, int nbands, int size, int k)
+{
+	turned_plane t = turned(size, k);
 	double		sum = 0;
 
 	for (int b = 0; b < nbands; b++)
+	{
+		const float *p = x + (size_t) b * size * size + t.offset;
+
 		for (int y = 0; y < size / 2; y++)
 			for (int i = 0; i < size / 2; i++)
-				sum += x[((size_t) b * size + y) * size + i];
+				sum += p[y * t.row + i * t.col];
+	}
 	return sum;
 }
 
 /*
- * Write x turned to its canonical orientation into best (one × 1 floats):
- * the multiple of 90° that puts the most flux into the lower-left quadrant.
- * work holds 2 × one floats.
+ * Write x turned to its canonical orientation into best (one stamp): the
+ * multiple of 90° that puts the most flux into the lower-left quadrant
+ * (the first of equal sums).
  */
 static void
-canonical_orientation(const float *x, int nbands, int size, float *best, float *work)
+canonical_orientation(const float *x, int nbands, int size, float *best)
 {
-	size_t		plane = (size_t) size * size;
-	size_t		one = plane * nbands;
-	float	   *cur = work,
-			   *next = work + one;
-	double		best_sum;
+	int			k_best = 0;
+	double		best_sum = quadrant_sum(x, nbands, size, 0);
+	turned_plane t;
 
-	memcpy(best, x, sizeof(float) * one);
-	memcpy(cur, x, sizeof(float) * one);
-	best_sum = quadrant_sum(x, nbands, size);
-	for (int r = 1; r < 4; r++)
+	for (int k = 1; k < 4; k++)
 	{
-		float	   *t = cur;
-		double		sum;
+		double		sum = quadrant_sum(x, nbands, size, k);
 
-		for (int b = 0; b < nbands; b++)
-			rotate90(cur + b * plane, next + b * plane, size);
-		cur = next;
-		next = t;
-		sum = quadrant_sum(cur, nbands, size);
 		if (sum > best_sum)
 		{
 			best_sum = sum;
-			memcpy(best, cur, sizeof(float) * one);
+			k_best = k;
 		}
+	}
+	t = turned(size, k_best);
+	for (int b = 0; b < nbands; b++)
+	{
+		const float *p = x + (size_t) b * size * size + t.offset;
+		float	   *q = best + (size_t) b * size * size;
+
+		for (int r = 0; r < size; r++)
+			for (int c = 0; c < size; c++)
+				q[(size_t) r * size + c] = p[r * t.row + c * t.col];
 	}
 }
 
@@ -146,7 +185,7 @@ sg_nn_score_adaptive(sg_nn_model *m, const float *x, int nbands, int size, float
 		sg_fail(st, SG_ERR_NOMEM, "out of memory for rotated stamps");
 		return false;
 	}
-	canonical_orientation(x, nbands, size, batch, batch + one);
+	canonical_orientation(x, nbands, size, batch);
 	ok = sg_nn_forward(m, batch, 1, false, logits, st);
 	if (ok && passes)
 		*passes = 1;
