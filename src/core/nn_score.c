@@ -53,20 +53,28 @@ mean_probability(float *logits)
 	return (float) (sum / 4);
 }
 
+/* Room for a batch of four stamps of one floats each (NULL and *st set when out of memory). */
+static float *
+new_batch(size_t one, sg_status *st)
+{
+	float	   *batch = sg_malloc(sizeof(float) * one * 4);
+
+	if (batch == NULL)
+		sg_fail(st, SG_ERR_NOMEM, "out of memory for a batch of rotated stamps");
+	return batch;
+}
+
 bool
 sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
 					  sg_status *st)
 {
 	size_t		one = (size_t) size * size * nbands;
-	float	   *batch = sg_malloc(sizeof(float) * one * 4);
+	float	   *batch = new_batch(one, st);
 	float		logits[4];
 	bool		ok;
 
 	if (batch == NULL)
-	{
-		sg_fail(st, SG_ERR_NOMEM, "out of memory for a batch of rotated stamps");
 		return false;
-	}
 	memcpy(batch, x, sizeof(float) * one);
 	rotate_batch(batch, nbands, size);
 	ok = sg_nn_forward(m, batch, 4, false, logits, st);
@@ -176,15 +184,12 @@ sg_nn_score_adaptive(sg_nn_model *m, const float *x, int nbands, int size, float
 	size_t		one = (size_t) size * size * nbands;
 
 	/* the canonical stamp, then its three other rotations: one batch of four */
-	float	   *batch = sg_malloc(sizeof(float) * one * 4);
+	float	   *batch = new_batch(one, st);
 	float		logits[4];
 	bool		ok;
 
 	if (batch == NULL)
-	{
-		sg_fail(st, SG_ERR_NOMEM, "out of memory for rotated stamps");
 		return false;
-	}
 	canonical_orientation(x, nbands, size, batch);
 	ok = sg_nn_forward(m, batch, 1, false, logits, st);
 	if (ok && passes)
