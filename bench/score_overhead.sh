@@ -31,7 +31,7 @@ SELECT pg_backend_pid() AS pid \gset
 SELECT extract(epoch FROM clock_timestamp()) AS t0 \gset
 SELECT count($call) FROM stamps;
 SELECT round(($n / (extract(epoch FROM clock_timestamp()) - :t0))::numeric, 1);
-\! kill -INT \$(cat $work/perf.pid); sleep 3
+\! kill -INT \$(cat $work/perf.pid) 2>/dev/null; sleep 3
 SQL
 	rate=$(tail -1 "$work/out")
 	# share of samples under each function (children included)
