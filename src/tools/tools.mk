@@ -53,9 +53,9 @@ models-space: $(SGLENS_TRAIN)
 # ---- the shipped lens modellers (lens_model's CNN step) ----
 # Trained on lenses only (population seeds 3001 and 4001, held-out
 # monitoring 3002 and 4002), lens light present, same input specs as the
-# finders; evaluated on seeds 9101 and 9102.  Ground v2 is the wider network
-# (24–192 channels, 40,000 steps); ground v1 (the space modeller's
-# architecture, 20,000 steps) stays shipped and registered.
+# finders; evaluated on seeds 9101 and 9102.  The v2 modellers are the wider
+# network (24–192 channels, 40,000 steps); the v1 modellers (16–128
+# channels; 20,000 steps ground, 15,000 space) stay shipped and registered.
 MODELLER_COMMON = --task modeller --batch 32 --lr 2e-3 --warmup 500 --weight-decay 1e-4 \
 	--shift 4 --supersampling 2 --stem-kernel 5 \
 	--eval-every 1000 --eval-n 1000 --checkpoint-every 250
@@ -63,14 +63,14 @@ MODELLER_GROUND_ARGS = --model sglens-modeller-ground --survey LSST --bands g,r,
 	--seed 3001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
 	--version v2
 MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
-	--seed 4001 --steps 15000 $(MODELLER_COMMON) --stem 16 --stages 16:1,32:1d,64:1d,128:1d \
-	--version v1
+	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
+	--version v2
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
-MODELLER_SPACE = models/sglens-modeller-space-v1.sgw
+MODELLER_SPACE = models/sglens-modeller-space-v2.sgw
 
-# From ground v2 on, the trained network is calibrated before it is shipped:
+# From v2 on, the trained network is calibrated before it is shipped:
 # sglens-modeleval --calibrate runs it on 1,000 calibration lenses
-# (population seed 9201, never used by the evaluation) and folds a scale of
+# (population seeds 9201 ground, 9202 space, never used by the evaluation) and folds a scale of
 # θ_E's mean and of each σ into its last layer (docs/lens_model.md).
 # calibrate_cnn(trained, survey, bands, size, seed, tag, out)
 comma := ,
@@ -87,10 +87,11 @@ modellers-ground: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-ground.log 2>&1
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-ground-trained.sgw,LSST,g$(comma)r$(comma)i,48,9201,modeller-ground,$(MODELLER_GROUND))
 
-modellers-space: $(SGLENS_TRAIN)
+modellers-space: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
-	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_ARGS) --out $(MODELLER_SPACE) \
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_ARGS) --out $(TRAIN_DIR)/modeller-space-trained.sgw \
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space.log 2>&1
+	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-trained.sgw,Euclid,VIS,64,9202,modeller-space,$(MODELLER_SPACE))
 
 models: models-ground models-space modellers-ground modellers-space
 
