@@ -9,6 +9,6 @@ $(BENCH_MODEL): bench/bench_model.c $(CORE_LIB)
 
 bench_peer: $(BENCH_MODEL)
 	OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX $(BENCH_MODEL) models/sglens-finder-ground-v2.sgw
-	/usr/bin/python3 bench/torch_peer.py
+	/usr/bin/python3 bench/torch_peer.py --stages 16:1,32:1d,64:1d,128:1d
 
 .PHONY: bench_peer

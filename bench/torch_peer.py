@@ -5,9 +5,9 @@ per-channel affine maps), on CPU with one thread, timed at batch 1 and
 batch 64 on random input of the model's shape.
 
     python3 bench/torch_peer.py [--input 48] [--bands 3] [--stem 16] [--stem-kernel 5]
-                                [--stages 16:1,32:1d,64:1d] [--outputs 1] [--seconds 5]
+                                [--stages 16:1,32:1d,64:1d,128:1d] [--outputs 1] [--seconds 5]
 
-The defaults are the shipped ground finder (models/sglens-finder-ground-v1.sgw);
+The defaults are the shipped ground finder (models/sglens-finder-ground-v2.sgw);
 bench/bench_model.c times the sglens engine on the model file itself.
 """
 import argparse
@@ -80,7 +80,7 @@ def main():
     p.add_argument("--bands", type=int, default=3)
     p.add_argument("--stem", type=int, default=16)
     p.add_argument("--stem-kernel", type=int, default=5)
-    p.add_argument("--stages", default="16:1,32:1d,64:1d")
+    p.add_argument("--stages", default="16:1,32:1d,64:1d,128:1d")
     p.add_argument("--outputs", type=int, default=1)
     p.add_argument("--seconds", type=float, default=5)
     a = p.parse_args()
