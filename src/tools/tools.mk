@@ -1,6 +1,6 @@
 # src/tools/tools.mk — command-line tools on the core library (the top
 # Makefile includes every src/tools/*.mk).
-#   make tools        build/tools/sglens-train, sglens-eval and sglens-modeleval
+#   make tools        build/tools/sglens-train, sglens-eval, sglens-modeleval and sglens-average
 #   make models       retrain the shipped finders and modellers from scratch (deterministic)
 #   make models-eval  evaluate them: models/EVALUATION.md and ROC PNGs
 TOOLS_DIR = $(BUILD)/tools
@@ -13,7 +13,7 @@ $(TOOLS_DIR)/sglens-%: src/tools/sglens_%.c src/tools/tool_common.c src/tools/to
 	@mkdir -p $(dir $@)
 	$(CORE_CC) $(CORE_CFLAGS) $< src/tools/tool_common.c $(CORE_LIB) $(CORE_LIBS) -o $@
 
-tools: $(SGLENS_TRAIN) $(SGLENS_EVAL) $(SGLENS_MODELEVAL)
+tools: $(SGLENS_TRAIN) $(SGLENS_EVAL) $(SGLENS_MODELEVAL) $(TOOLS_DIR)/sglens-average
 
 .PHONY: tools
 
