@@ -2,9 +2,8 @@
  * bench_model.c — inference speed of a weights file on the sglens engine:
  * the folded model, one pass (no rotation averaging), batch 1 and batch 64,
  * one thread; then, for a finder, lens_score()'s whole core path per stamp
- * (input preparation from a 64×64 LSST stamp with noise metadata, and the
- * mean over four rotations), the figure that SQL overhead is measured
- * against; and the convolution layers alone (im2col, matrix product, bias
+ * (input preparation from a 64×64 LSST stamp with noise metadata, then
+ * four passes, the adaptive default and one pass); and the convolution layers alone (im2col, matrix product, bias
  * and activation of each, as the folded model runs them, at batch 1 and at
  * batch 4 as lens_score's four rotations), whose GFLOP/s are compared with
  * the single-core ceiling: sgemm on 1024³ measured in the same run, and
