@@ -98,6 +98,13 @@ WHERE task = 'modeller' ORDER BY name, version;
 -- a Euclid VIS stamp gets the shipped space modeller
 SELECT (m).method, (m).model, (m).converged, abs((m).theta_e - 1.2) < 0.024 AS theta_e_2pct
 FROM (SELECT lens_model(simulate_lens(:'lens', 'Euclid', 64, 7), survey => 'Euclid') AS m) t;
+-- and its CNN alone, on six sampler lenses, as for the ground modeller above
+SELECT min((m).method) AS method, min((m).model) AS model,
+	percentile_cont(0.5) WITHIN GROUP (ORDER BY abs((m).theta_e / t - 1)) < 0.15 AS median_15pct,
+	bool_and(abs((m).theta_e - t) < 3 * (m).theta_e_err) AS within_3_sigma
+FROM (SELECT (params #>> '{lens,0,theta_E}')::float8 AS t, lens_model(image, 'cnn') AS m
+	FROM unnest('{5, 17, 33, 225, 1241, 13507}'::int[]) i,
+		LATERAL simulate_lens_sample(1, 'Euclid', 2026, lens_fraction => 1, size => 64, first_id => i) s) t;
 
 -- the CNN path, with a tiny untrained modeller registered for g, r, i at 0.2"
 SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-modeller.sgw'));
