@@ -79,21 +79,12 @@ population_stamps(const sg_nn_info *info, int size, double lens_fraction, sg_ima
 	}
 }
 
-/* lens_score()'s ways of scoring: passes 4, 1, and NULL (adaptive). */
-typedef enum score_mode
-{
-	SCORE_ROTATIONS, SCORE_ADAPTIVE, SCORE_CANONICAL
-} score_mode;
+/* lens_score()'s ways of scoring, as its passes argument: 4, 0 (NULL: adaptive) and 1. */
+static const int score_modes[] = {4, 0, 1};
 
-static const char *const mode_names[] = {
-	"passes 4: the mean over 4 rotations",
-	"adaptive: 1 pass, 4 where it gives >= " SG_NN_ADAPTIVE_THRESHOLD_TEXT,
-	"passes 1: canonical orientation"
-};
-
-/* Score stamps img[] (cycling) for the given time; print stamps/s and passes used. */
+/* Score stamps img[] (cycling) for the given time with passes argument mode (4, 1, 0); print stamps/s and passes used. */
 static void
-time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, score_mode mode,
+time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, int mode,
 			 double lens_fraction, double seconds)
 {
 	sg_status	st = {0};
@@ -107,15 +98,10 @@ time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, score_mode 
 
 	do
 	{
-		int			used = mode == SCORE_CANONICAL ? 1 : 4;
-		bool		ok = sg_nn_prepare_input(img[n % SCORE_STAMPS], info, side, x, &st);
+		int			used = 0;
 
-		if (ok && mode == SCORE_ADAPTIVE)
-			ok = sg_nn_score_adaptive(m, x, info->nbands, side, SG_NN_ADAPTIVE_THRESHOLD, &p, &used, &st);
-		else if (ok)
-			ok = (mode == SCORE_ROTATIONS ? sg_nn_score_rotations : sg_nn_score_canonical)
-				(m, x, info->nbands, side, &p, &st);
-		if (!ok)
+		if (!sg_nn_prepare_input(img[n % SCORE_STAMPS], info, side, x, &st) ||
+			!sg_nn_score(m, x, info->nbands, side, mode, SG_NN_ADAPTIVE_THRESHOLD, &p, &used, &st))
 		{
 			fprintf(stderr, "bench_model: %s\n", st.message);
 			exit(1);
@@ -123,10 +109,13 @@ time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, score_mode 
 		passes += used;
 		n++;
 	} while ((dt = now() - t0) < seconds);
-	printf("lens_score core path (%dx%d population stamps, lens fraction %g, crop, noise scaling, %s): "
-		   "%.1f stamps/s (%.3f ms, %.2f passes/stamp)\n",
-		   img[0]->nx, img[0]->ny, lens_fraction, mode_names[mode], n / dt, dt / n * 1e3,
-		   (double) passes / n);
+	printf("lens_score core path (%dx%d population stamps, lens fraction %g, crop, noise scaling, ",
+		   img[0]->nx, img[0]->ny, lens_fraction);
+	if (mode == 0)
+		printf("adaptive: 1 pass, 4 where it gives >= %g", SG_NN_ADAPTIVE_THRESHOLD);
+	else
+		printf("passes %d: %s", mode, mode == 4 ? "the mean over 4 rotations" : "canonical orientation");
+	printf("): %.1f stamps/s (%.3f ms, %.2f passes/stamp)\n", n / dt, dt / n * 1e3, (double) passes / n);
 	free(x);
 }
 
@@ -145,12 +134,12 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 	int			size = sg_nn_model_spec(m)->in_size + 16;
 
 	population_stamps(info, size, 0.5, img);
-	for (score_mode mode = SCORE_ROTATIONS; mode <= SCORE_CANONICAL; mode++)
-		time_scoring(m, info, img, mode, 0.5, seconds);
+	for (int i = 0; i < 3; i++)
+		time_scoring(m, info, img, score_modes[i], 0.5, seconds);
 	for (int i = 0; i < SCORE_STAMPS; i++)
 		sg_free(img[i]);
 	population_stamps(info, size, 0.01, img);
-	time_scoring(m, info, img, SCORE_ADAPTIVE, 0.01, seconds);
+	time_scoring(m, info, img, 0, 0.01, seconds);
 	for (int i = 0; i < SCORE_STAMPS; i++)
 		sg_free(img[i]);
 }

@@ -27,7 +27,6 @@ bool		sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size
 
 /* The one-pass score from which lens_score()'s default (adaptive) scoring runs all four rotations. */
 #define SG_NN_ADAPTIVE_THRESHOLD 0.1f
-#define SG_NN_ADAPTIVE_THRESHOLD_TEXT "0.1"
 
 /*
  * One canonical pass (as sg_nn_score_canonical); where that probability is
@@ -38,5 +37,13 @@ bool		sg_nn_score_canonical(sg_nn_model *m, const float *x, int nbands, int size
  */
 bool		sg_nn_score_adaptive(sg_nn_model *m, const float *x, int nbands, int size,
 								 float threshold, float *prob, int *passes, sg_status *st);
+
+/*
+ * The score as lens_score's passes argument asks: 4 (sg_nn_score_rotations),
+ * 1 (sg_nn_score_canonical) or 0 (sg_nn_score_adaptive with threshold).
+ * *used (if not NULL) gets the passes run.
+ */
+bool		sg_nn_score(sg_nn_model *m, const float *x, int nbands, int size, int passes,
+						float threshold, float *prob, int *used, sg_status *st);
 
 #endif

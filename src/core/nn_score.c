@@ -64,6 +64,24 @@ new_batch(size_t one, sg_status *st)
 	return batch;
 }
 
+/*
+ * Fill batch[1..3] with the rotations of batch[0], run the network on the
+ * stamps from batch[done] on (logits[0..done-1] are known) and set *prob
+ * to the mean over the four.
+ */
+static bool
+finish_rotations(sg_nn_model *m, float *batch, int nbands, int size, int done, float *logits,
+				 float *prob, sg_status *st)
+{
+	size_t		one = (size_t) size * size * nbands;
+
+	rotate_batch(batch, nbands, size);
+	if (!sg_nn_forward(m, batch + done * one, 4 - done, false, logits + done, st))
+		return false;
+	*prob = mean_probability(logits);
+	return true;
+}
+
 bool
 sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, float *prob,
 					  sg_status *st)
@@ -76,11 +94,8 @@ sg_nn_score_rotations(sg_nn_model *m, const float *x, int nbands, int size, floa
 	if (batch == NULL)
 		return false;
 	memcpy(batch, x, sizeof(float) * one);
-	rotate_batch(batch, nbands, size);
-	ok = sg_nn_forward(m, batch, 4, false, logits, st);
+	ok = finish_rotations(m, batch, nbands, size, 0, logits, prob, st);
 	sg_free(batch);
-	if (ok)
-		*prob = mean_probability(logits);
 	return ok;
 }
 
@@ -198,13 +213,21 @@ sg_nn_score_adaptive(sg_nn_model *m, const float *x, int nbands, int size, float
 		*prob = sg_nn_sigmoid(logits[0]);
 	else if (ok)
 	{
-		rotate_batch(batch, nbands, size);
-		ok = sg_nn_forward(m, batch + one, 3, false, logits + 1, st);
-		if (ok)
-			*prob = mean_probability(logits);
+		ok = finish_rotations(m, batch, nbands, size, 1, logits, prob, st);
 		if (ok && passes)
 			*passes = 4;
 	}
 	sg_free(batch);
 	return ok;
+}
+
+bool
+sg_nn_score(sg_nn_model *m, const float *x, int nbands, int size, int passes, float threshold,
+			float *prob, int *used, sg_status *st)
+{
+	if (passes == 0)
+		return sg_nn_score_adaptive(m, x, nbands, size, threshold, prob, used, st);
+	if (used)
+		*used = passes;
+	return (passes == 1 ? sg_nn_score_canonical : sg_nn_score_rotations) (m, x, nbands, size, prob, st);
 }

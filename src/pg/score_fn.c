@@ -35,12 +35,9 @@ run_model(sgpg_model *e, const float *x, int passes)
 	sg_status_clear(&st);
 	/* buffers the model grows must outlive this call */
 	old = MemoryContextSwitchTo(sgpg_model_context());
-	if (e->kind == SGPG_MODEL_CNN && passes == PASSES_ADAPTIVE)
-		ok = sg_nn_score_adaptive(e->model, x, e->info.nbands, e->in_size,
-								  SG_NN_ADAPTIVE_THRESHOLD, &out, NULL, &st);
-	else if (e->kind == SGPG_MODEL_CNN)
-		ok = (passes == 1 ? sg_nn_score_canonical : sg_nn_score_rotations)
-			(e->model, x, e->info.nbands, e->in_size, &out, &st);
+	if (e->kind == SGPG_MODEL_CNN)
+		ok = sg_nn_score(e->model, x, e->info.nbands, e->in_size, passes,
+						 SG_NN_ADAPTIVE_THRESHOLD, &out, NULL, &st);
 	else
 		ok = sg_baseline_score(e->model, x, 1, &out, &st);
 	MemoryContextSwitchTo(old);

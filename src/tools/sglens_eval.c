@@ -148,23 +148,6 @@ model_survey(const options *o, const sg_nn_info *info, sg_survey *sv)
 		tool_die("survey", &st);
 }
 
-/* One member's score as --canonical / --adaptive ask; adds its passes to *passes. */
-static bool
-score_one(const options *o, sg_nn_model *m, const float *x, int nbands, int size,
-		  float *score, long *passes, sg_status *st)
-{
-	int			used = o->canonical ? 1 : 4;
-	bool		ok;
-
-	if (o->adaptive > 0)
-		ok = sg_nn_score_adaptive(m, x, nbands, size, o->adaptive, score, &used, st);
-	else
-		ok = (o->canonical ? sg_nn_score_canonical : sg_nn_score_rotations)
-			(m, x, nbands, size, score, st);
-	*passes += used;
-	return ok;
-}
-
 /* Simulate and score every member, CHUNK at a time. */
 static void
 score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
@@ -195,9 +178,13 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 			tool_die("simulating the held-out set", &st);
 		for (int j = 0; j < k; j++)
 		{
-			if (!score_one(o, m, x + j * plane, info->nbands, size, &r->score[i + j],
-						   &r->passes, &st))
+			int			used;
+
+			if (!sg_nn_score(m, x + j * plane, info->nbands, size,
+							 o->adaptive > 0 ? 0 : o->canonical ? 1 : 4, o->adaptive,
+							 &r->score[i + j], &used, &st))
 				tool_die("scoring", &st);
+			r->passes += used;
 			r->label[i + j] = y[j] > 0.5f;
 		}
 	}

@@ -161,7 +161,7 @@ define scoring_table
 	$(call scoring_row,1,$(1),$(2),$(3),--canonical,passes => 1 (canonical orientation))
 	$(call scoring_row,adaptive,$(1),$(2),$(3),--adaptive $(ADAPTIVE_THRESHOLD),default (1 pass; 4 where it gives >= $(ADAPTIVE_THRESHOLD)))
 endef
-ADAPTIVE_THRESHOLD = $(shell sed -n 's/^\#define SG_NN_ADAPTIVE_THRESHOLD_TEXT "\(.*\)"/\1/p' include/sglens/nn_score.h)
+ADAPTIVE_THRESHOLD = $(shell sed -n 's/^\#define SG_NN_ADAPTIVE_THRESHOLD \([0-9.]*\)f$$/\1/p' include/sglens/nn_score.h)
 
 models-eval-passes: $(SGLENS_EVAL)
 	@mkdir -p $(TRAIN_DIR)
