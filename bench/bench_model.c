@@ -89,7 +89,7 @@ time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, int mode,
 {
 	sg_status	st = {0};
 	int			side = sg_nn_model_spec(m)->in_size;
-	float	   *x = malloc((size_t) info->nbands * side * side * sizeof(float)),
+	float	   *x = malloc((size_t) sg_nn_input_planes(info) * side * side * sizeof(float)),
 				p = 0;
 	long		n = 0,
 				passes = 0;
@@ -101,7 +101,7 @@ time_scoring(sg_nn_model *m, const sg_nn_info *info, sg_image **img, int mode,
 		int			used = 0;
 
 		if (!sg_nn_prepare_input(img[n % SCORE_STAMPS], info, side, x, &st) ||
-			!sg_nn_score(m, x, info->nbands, side, mode, SG_NN_ADAPTIVE_THRESHOLD, &p, &used, &st))
+			!sg_nn_score(m, x, sg_nn_input_planes(info), side, mode, SG_NN_ADAPTIVE_THRESHOLD, &p, &used, &st))
 		{
 			fprintf(stderr, "bench_model: %s\n", st.message);
 			exit(1);
@@ -302,7 +302,7 @@ main(int argc, char **argv)
 	for (int batch = 1; batch <= 64; batch *= 64)
 	{
 		int			side = sg_nn_model_spec(m)->in_size;
-		size_t		n_in = (size_t) batch * info.nbands * side * side;
+		size_t		n_in = (size_t) batch * sg_nn_input_planes(&info) * side * side;
 		float	   *x = malloc(n_in * sizeof(float)),
 				   *out = malloc((size_t) batch * sg_nn_model_spec(m)->n_outputs * sizeof(float));
 		long		passes = 0;

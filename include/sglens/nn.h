@@ -36,6 +36,7 @@
 #define SG_NN_MAX_UNITS 16		/* residual units per stage */
 #define SG_NN_MAX_CHANNELS 512
 #define SG_NN_MAX_BANDS 16
+#define SG_NN_MAX_INPUT_PLANES (2 * SG_NN_MAX_BANDS)	/* input channels */
 #define SG_NN_MAX_INPUT 512		/* pixels per side */
 #define SG_NN_MAX_OUTPUTS 64
 #define SG_NN_MAX_KERNEL 7		/* stem kernel: 1, 3, 5 or 7 */
@@ -72,8 +73,10 @@ typedef enum sg_nn_norm
 {
 	SG_NN_NORM_NONE = 0,		/* pixels used as they are */
 	SG_NN_NORM_NOISE = 1,		/* each band divided by its noise σ (given or robust) */
-	SG_NN_NORM_SUBTRACTED = 2	/* the lens light subtracted first (fit.h,
+	SG_NN_NORM_SUBTRACTED = 2,	/* the lens light subtracted first (fit.h,
 								 * supersampling 1), then as NOISE */
+	SG_NN_NORM_BOTH = 3			/* the bands as NOISE, then the same bands
+								 * as SUBTRACTED: 2 × nbands input planes */
 } sg_nn_norm;
 
 typedef struct sg_nn_stage
@@ -103,7 +106,7 @@ typedef struct sg_nn_info
 	sg_nn_task	task;
 	char		name[SG_NN_NAME_LEN];
 	char		version[SG_NN_VERSION_LEN];
-	int			nbands;			/* must equal spec.in_channels */
+	int			nbands;			/* spec.in_channels = sg_nn_input_planes() */
 	char		bands[SG_NN_MAX_BANDS][SG_BAND_NAME_LEN];
 	double		pixel_scale;	/* arcsec per pixel */
 	sg_nn_norm	norm;
@@ -224,6 +227,9 @@ long		sg_nn_adam_steps(const sg_nn_adam *a);
 
 /* Release an optimiser (NULL is allowed). */
 void		sg_nn_adam_free(sg_nn_adam *a);
+
+/* Input planes a model with info takes: its bands, twice for SG_NN_NORM_BOTH. */
+int			sg_nn_input_planes(const sg_nn_info *info);
 
 /* Check model metadata (task, names, bands, scale) against a spec. */
 bool		sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec,

@@ -9,8 +9,10 @@
  * y = 10 asinh(x / (10 σ)), linear for faint light and logarithmic for the
  * bright lens galaxy.  Masked (NaN) pixels become 0.  Scaling a stamp's flux
  * units does not change the result.  For a model trained on stamps without
- * their lens light (SG_NN_NORM_SUBTRACTED), a fitted Sérsic lens light is
- * subtracted first (sg_subtract_lens_light).
+ * their lens light (SG_NN_NORM_SUBTRACTED), a Sérsic lens light fitted to the
+ * crop is subtracted first (sg_subtract_lens_light); a model taking both
+ * (SG_NN_NORM_BOTH) gets the bands as they are, then the same bands without
+ * their lens light, in the stamp's noise units.
  */
 #ifndef SGLENS_NN_INPUT_H
 #define SGLENS_NN_INPUT_H
@@ -25,7 +27,7 @@
 double		sg_nn_robust_sigma(const sg_image *img, int b);
 
 /*
- * Fill out (nbands × size × size floats) from img for a model taking info's
+ * Fill out (sg_nn_input_planes(info) × size × size floats) from img for a model taking info's
  * bands at info's pixel scale; clear errors for a missing band, a different
  * pixel scale, a stamp smaller than size, or a crop that would move the centre.
  */

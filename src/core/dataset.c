@@ -272,7 +272,7 @@ fill_one(const sg_dataset_spec *spec, int64_t id, sg_rng *augment, int max_shift
 		int			flip = sg_rng_uniform(augment) < 0.5;
 		int			rot = (int) (sg_rng_uniform(augment) * 4);
 
-		sg_dataset_transform(work, spec->info.nbands, side, spec->in_size, dx, dy, flip, rot, x);
+		sg_dataset_transform(work, sg_nn_input_planes(&spec->info), side, spec->in_size, dx, dy, flip, rot, x);
 		if (regression)
 			sg_dataset_transform_params(params, spec->survey->pixel_scale, dx, dy, flip, rot);
 	}
@@ -299,13 +299,13 @@ sg_dataset_fill(const sg_dataset_spec *spec, int64_t first_id, int n, sg_rng *au
 
 	if (!check_spec(spec, max_shift, st))
 		return false;
-	plane = (size_t) spec->info.nbands * spec->in_size * spec->in_size;
+	plane = (size_t) sg_nn_input_planes(&spec->info) * spec->in_size * spec->in_size;
 	scene = sg_malloc(sizeof(sg_scene));
 	if (augment)
 	{
 		int			side = spec->in_size + 2 * max_shift;
 
-		work = sg_malloc((size_t) spec->info.nbands * side * side * sizeof(float));
+		work = sg_malloc((size_t) sg_nn_input_planes(&spec->info) * side * side * sizeof(float));
 	}
 	if (scene == NULL || (augment && work == NULL))
 	{

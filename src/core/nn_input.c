@@ -98,55 +98,40 @@ check_stamp(const sg_image *img, const sg_nn_info *info, int size, int *idx, sg_
 	return true;
 }
 
-/* The stamp minus its fitted lens light, as models with SG_NN_NORM_SUBTRACTED see it. */
-static sg_image *
-subtracted(const sg_image *img, sg_status *st)
+/* The noise σ of each of the model's bands (idx into img): metadata, else robust. */
+static bool
+band_sigmas(const sg_image *img, const sg_nn_info *info, const int *idx, double *sigma,
+			sg_status *st)
 {
-	sg_fit_options opt = sg_fit_defaults();
-
-	opt.supersampling = 1;
-	return sg_subtract_lens_light(img, &opt, NULL, st);
-}
-
-bool
-sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float *out,
-					sg_status *st)
-{
-	int			idx[SG_NN_MAX_BANDS];
-	int			x0 = (img->nx - size) / 2,
-				y0 = (img->ny - size) / 2;
-	bool		ok;
-
-	if (!check_stamp(img, info, size, idx, st))
-		return false;
-	if (info->norm == SG_NN_NORM_SUBTRACTED)
-	{
-		sg_image   *sub = subtracted(img, st);
-		sg_nn_info	plain = *info;
-
-		if (sub == NULL)
-			return false;
-		plain.norm = SG_NN_NORM_NOISE;
-		ok = sg_nn_prepare_input(sub, &plain, size, out, st);
-		sg_free(sub);
-		return ok;
-	}
 	for (int b = 0; b < info->nbands; b++)
 	{
-		const float *src = sg_image_band_pixels(img, idx[b]);
-		double		sigma = img->bands[idx[b]].noise_sigma;
-		float	   *dst = out + (size_t) b * size * size;
-		double		scale;
-
-		if (isnan(sigma))
-			sigma = sg_nn_robust_sigma(img, idx[b]);
-		if (!(sigma > 0 && isfinite(sigma)))
+		sigma[b] = img->bands[idx[b]].noise_sigma;
+		if (isnan(sigma[b]))
+			sigma[b] = sg_nn_robust_sigma(img, idx[b]);
+		if (!(sigma[b] > 0 && isfinite(sigma[b])))
 		{
 			sg_fail(st, SG_ERR_VALUE, "band \"%s\" has no usable noise level (blank or constant border); set its noise sigma with sg_set_band",
 					info->bands[b]);
 			return false;
 		}
-		scale = 1.0 / (SOFTENING * sigma);
+	}
+	return true;
+}
+
+/* The centre size × size of each band idx of img, in units of sigma, compressed. */
+static void
+fill_planes(const sg_image *img, const sg_nn_info *info, const int *idx, const double *sigma,
+			int size, float *out)
+{
+	int			x0 = (img->nx - size) / 2,
+				y0 = (img->ny - size) / 2;
+
+	for (int b = 0; b < info->nbands; b++)
+	{
+		const float *src = sg_image_band_pixels(img, idx[b]);
+		float	   *dst = out + (size_t) b * size * size;
+		double		scale = 1.0 / (SOFTENING * sigma[b]);
+
 		if (sg_simd_level() > 0)
 		{
 			for (int y = 0; y < size; y++)
@@ -162,5 +147,50 @@ sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float
 				dst[(size_t) y * size + x] = isnan(p) ? 0.0f : (float) (SOFTENING * asinh(p * scale));
 			}
 	}
+}
+
+/*
+ * The centre size × size of img minus its fitted lens light (fitted on that
+ * crop, so a larger stamp costs no more), as SUBTRACTED and BOTH models see it.
+ */
+static sg_image *
+subtracted(const sg_image *img, int size, sg_status *st)
+{
+	sg_fit_options opt = sg_fit_defaults();
+	sg_image   *crop = NULL,
+			   *sub;
+
+	opt.supersampling = 1;
+	if (img->nx > size || img->ny > size)
+	{
+		crop = sg_image_crop_center(img, size, size, st);
+		if (crop == NULL)
+			return NULL;
+	}
+	sub = sg_subtract_lens_light(crop ? crop : img, &opt, NULL, st);
+	sg_free(crop);
+	return sub;
+}
+
+bool
+sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float *out,
+					sg_status *st)
+{
+	int			idx[SG_NN_MAX_BANDS];
+	double		sigma[SG_NN_MAX_BANDS];
+	sg_image   *sub;
+
+	if (!check_stamp(img, info, size, idx, st) || !band_sigmas(img, info, idx, sigma, st))
+		return false;
+	if (info->norm != SG_NN_NORM_SUBTRACTED)
+		fill_planes(img, info, idx, sigma, size, out);
+	if (info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_BOTH)
+		return true;
+	/* the subtracted planes, in the stamp's noise units */
+	if ((sub = subtracted(img, size, st)) == NULL)
+		return false;
+	fill_planes(sub, info, idx, sigma, size,
+				info->norm == SG_NN_NORM_BOTH ? out + (size_t) info->nbands * size * size : out);
+	sg_free(sub);
 	return true;
 }

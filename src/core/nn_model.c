@@ -52,7 +52,7 @@ sg_nn_spec_check(const sg_nn_spec *spec, sg_status *st)
 {
 	char		what[64];
 
-	if (!check_range(spec->in_channels, 1, SG_NN_MAX_BANDS, "input channels", st) ||
+	if (!check_range(spec->in_channels, 1, SG_NN_MAX_INPUT_PLANES, "input channels", st) ||
 		!check_range(spec->in_size, 1, SG_NN_MAX_INPUT, "input size", st) ||
 		!check_range(spec->stem_channels, 1, SG_NN_MAX_CHANNELS, "stem channels", st) ||
 		!check_range(spec->stem_kernel, 1, SG_NN_MAX_KERNEL, "stem kernel", st) ||

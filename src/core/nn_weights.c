@@ -69,6 +69,12 @@ check_str(const char *s, size_t cap, const char *name, bool band, sg_status *st)
 	return true;
 }
 
+int
+sg_nn_input_planes(const sg_nn_info *info)
+{
+	return info->norm == SG_NN_NORM_BOTH ? 2 * info->nbands : info->nbands;
+}
+
 /* Check a model's metadata against its architecture. */
 bool
 sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
@@ -93,10 +99,11 @@ sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
 	if (!check_str(info->name, SG_NN_NAME_LEN, "name", false, st) ||
 		!check_str(info->version, SG_NN_VERSION_LEN, "version", false, st))
 		return false;
-	if (info->nbands != spec->in_channels)
+	if (sg_nn_input_planes(info) != spec->in_channels)
 	{
-		sg_fail(st, SG_ERR_VALUE, "model lists %d bands but its input has %d channels",
-				info->nbands, spec->in_channels);
+		sg_fail(st, SG_ERR_VALUE, "model lists %d bands%s but its input has %d channels",
+				info->nbands, info->norm == SG_NN_NORM_BOTH ? " (each with and without its lens light)" : "",
+				spec->in_channels);
 		return false;
 	}
 	for (int b = 0; b < info->nbands; b++)
@@ -117,7 +124,7 @@ sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
 		return false;
 	}
 	if (info->norm != SG_NN_NORM_NONE && info->norm != SG_NN_NORM_NOISE &&
-		info->norm != SG_NN_NORM_SUBTRACTED)
+		info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_BOTH)
 	{
 		sg_fail(st, SG_ERR_VALUE, "unknown normalisation code %d", (int) info->norm);
 		return false;
@@ -260,10 +267,10 @@ read_header(binio_reader *r, sg_nn_info *info, sg_nn_spec *s, uint32_t *ntensors
 			return false;
 	if (!binio_get_field(r, "input size", 1, SG_NN_MAX_INPUT, &s->in_size) ||
 		!binio_get_f64(r, &info->pixel_scale) ||
-		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_SUBTRACTED, &norm))
+		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_BOTH, &norm))
 		return false;
 	info->norm = norm;
-	if (!binio_get_field(r, "input channels", 1, SG_NN_MAX_BANDS, &s->in_channels) ||
+	if (!binio_get_field(r, "input channels", 1, SG_NN_MAX_INPUT_PLANES, &s->in_channels) ||
 		!binio_get_field(r, "stem channels", 1, SG_NN_MAX_CHANNELS, &s->stem_channels) ||
 		!binio_get_field(r, "stem kernel", 1, SG_NN_MAX_KERNEL, &s->stem_kernel) ||
 		!binio_get_code(r, "stem pooling code", SG_NN_POOL_NONE, SG_NN_POOL_AVG, &ds))

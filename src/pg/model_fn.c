@@ -108,7 +108,7 @@ cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name, dou
 			 double *sigma)
 {
 	sgpg_model *e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_MODELLER, img, name, NULL);
-	float	   *x = palloc(sizeof(float) * e->info.nbands * e->in_size * e->in_size);
+	float	   *x = palloc(sizeof(float) * sg_nn_input_planes(&e->info) * e->in_size * e->in_size);
 	MemoryContext old;
 	sg_status	st;
 	bool		ok;

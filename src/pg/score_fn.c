@@ -36,7 +36,7 @@ run_model(sgpg_model *e, const float *x, int passes)
 	/* buffers the model grows must outlive this call */
 	old = MemoryContextSwitchTo(sgpg_model_context());
 	if (e->kind == SGPG_MODEL_CNN)
-		ok = sg_nn_score(e->model, x, e->info.nbands, e->in_size, passes,
+		ok = sg_nn_score(e->model, x, sg_nn_input_planes(&e->info), e->in_size, passes,
 						 SG_NN_ADAPTIVE_THRESHOLD, &out, NULL, &st);
 	else
 		ok = sg_baseline_score(e->model, x, 1, &out, &st);
@@ -81,7 +81,7 @@ sglens_lens_score(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a model version needs a model name")));
 	e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_FINDER, img, name, version);
-	x = palloc(sizeof(float) * e->info.nbands * e->in_size * e->in_size);
+	x = palloc(sizeof(float) * sg_nn_input_planes(&e->info) * e->in_size * e->in_size);
 	sg_status_clear(&st);
 	if (!sg_nn_prepare_input(img, &e->info, e->in_size, x, &st))
 		sgpg_report(&st, psprintf("stamp does not fit model %s", e->name));

@@ -156,7 +156,7 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 	sg_dataset_spec spec;
 	sg_status	st = {0};
 	int			size = sg_nn_model_spec(m)->in_size;
-	size_t		plane = (size_t) info->nbands * size * size;
+	size_t		plane = (size_t) sg_nn_input_planes(info) * size * size;
 	float	   *x = malloc(CHUNK * plane * sizeof(float));
 	float		y[CHUNK];
 
@@ -180,7 +180,7 @@ score_all(const options *o, sg_nn_model *m, const sg_nn_info *info, results *r)
 		{
 			int			used;
 
-			if (!sg_nn_score(m, x + j * plane, info->nbands, size,
+			if (!sg_nn_score(m, x + j * plane, sg_nn_input_planes(info), size,
 							 o->adaptive > 0 ? 0 : o->canonical ? 1 : 4, o->adaptive,
 							 &r->score[i + j], &used, &st))
 				tool_die("scoring", &st);

@@ -233,7 +233,7 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	sg_simulate_options so = sg_simulate_defaults();
 	sg_fit_options fo = sg_fit_defaults();
 	sg_dataset_meta meta;
-	float	   *x = malloc((size_t) sv->nbands * o->size * o->size * sizeof(float));
+	float	   *x = malloc((size_t) sg_nn_input_planes(&spec->info) * o->size * o->size * sizeof(float));
 	float		y[K];
 	double		mean[K],
 				sigma[K];

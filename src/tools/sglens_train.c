@@ -10,8 +10,11 @@
  * SG_LENS_NPARAMS lens parameters (dataset.h) of a population of lenses
  * only, as a mean and a log-variance each, with the Gaussian negative
  * log-likelihood; the augmentation moves the targets with the pixels.
- * --subtract-lens-light trains on stamps whose fitted lens light was
- * subtracted (the model then asks for the same at inference).
+ * --lens-light subtract trains on stamps whose fitted lens light was
+ * subtracted, --lens-light both on the stamps followed by the same stamps
+ * without their lens light (the model then asks for the same at inference;
+ * nn_input.h); --subtract-lens-light is the first.  The default, keep, takes
+ * the stamps as they are.
  *
  * Every batch is fresh members of the population (seed): step s uses ids
  * s·B .. s·B+B−1, augmented (flips, 90° rotations, shifts of up to --shift
@@ -55,7 +58,7 @@ typedef struct options
 	const char *ckpt_dir;
 	const char *stages;
 	bool		modeller;
-	bool		subtract;
+	sg_nn_norm	norm;			/* input: stamp, subtracted or both */
 	int			input;
 	int			shift;
 	int			stem;
@@ -93,7 +96,7 @@ usage(void)
 			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
 			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n"
-			"       [--task finder|modeller] [--subtract-lens-light]\n");
+			"       [--task finder|modeller] [--lens-light keep|subtract|both]\n");
 	exit(2);
 }
 
@@ -109,13 +112,14 @@ parse_options(int argc, char **argv, options *o)
 		{"stages", 1, 0, 'g'}, {"supersampling", 1, 0, 'u'},
 		{"weight-decay", 1, 0, 'w'}, {"warmup", 1, 0, 'W'}, {"eval-every", 1, 0, 'e'},
 		{"eval-n", 1, 0, 'E'}, {"checkpoint-every", 1, 0, 'k'}, {"stop-at", 1, 0, 'T'},
-		{"task", 1, 0, 't'}, {"subtract-lens-light", 0, 0, 'L'}, {0, 0, 0, 0}
+		{"task", 1, 0, 't'}, {"subtract-lens-light", 0, 0, 'L'},
+		{"lens-light", 1, 0, 'H'}, {0, 0, 0, 0}
 	};
 	int			c;
 
 	*o = (options)
 	{
-		.version = "1", .stages = "16:1,32:1d,64:1d", .input = 48, .shift = 4, .stem = 16,
+		.version = "1", .norm = SG_NN_NORM_NOISE, .stages = "16:1,32:1d,64:1d", .input = 48, .shift = 4, .stem = 16,
 			.stem_kernel = 5, .supersampling = 2, .seed = 1, .steps = 1000, .batch = 32,
 			.lr = 2e-3, .weight_decay = 1e-4, .warmup = 200, .eval_every = 500,
 			.ckpt_every = 250, .eval_n = 1000
@@ -194,7 +198,17 @@ parse_options(int argc, char **argv, options *o)
 				o->stop_at = atol(optarg);
 				break;
 			case 'L':
-				o->subtract = true;
+				o->norm = SG_NN_NORM_SUBTRACTED;
+				break;
+			case 'H':
+				if (strcmp(optarg, "keep") == 0)
+					o->norm = SG_NN_NORM_NOISE;
+				else if (strcmp(optarg, "subtract") == 0)
+					o->norm = SG_NN_NORM_SUBTRACTED;
+				else if (strcmp(optarg, "both") == 0)
+					o->norm = SG_NN_NORM_BOTH;
+				else
+					usage();
 				break;
 			case 't':
 				if (strcmp(optarg, "modeller") != 0 && strcmp(optarg, "finder") != 0)
@@ -212,13 +226,13 @@ parse_options(int argc, char **argv, options *o)
 
 /* The architecture: stages "C:U[d],..." (channels, units, d = downsample). */
 static void
-build_spec(const options *o, int nbands, sg_nn_spec *spec)
+build_spec(const options *o, int planes, sg_nn_spec *spec)
 {
 	const char *p = o->stages;
 	sg_status	st = {0};
 
 	memset(spec, 0, sizeof(*spec));
-	spec->in_channels = nbands;
+	spec->in_channels = planes;
 	spec->in_size = o->input;
 	spec->stem_channels = o->stem;
 	spec->stem_kernel = o->stem_kernel;
@@ -522,12 +536,11 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (!sg_survey_preset(o.survey, &sv, &st) || (o.bands && !sg_survey_select_bands(&sv, o.bands, &st)))
 		tool_die("survey", &st);
-	build_spec(&o, sv.nbands, &spec);
 	tool_finder_info(o.model, o.version, &sv, &info);
+	info.norm = o.norm;
+	build_spec(&o, sg_nn_input_planes(&info), &spec);
 	if (o.modeller)
 		info.task = SG_NN_TASK_REGRESSION;
-	if (o.subtract)
-		info.norm = SG_NN_NORM_SUBTRACTED;
 	labels = o.modeller ? SG_LENS_NPARAMS : 1;
 	train = (sg_dataset_spec)
 	{
@@ -555,7 +568,7 @@ main(int argc, char **argv)
 	adam_init(&opt, params, nparams);
 	if (o.resume)
 		step = load_state(&o, &opt);
-	plane = (size_t) sv.nbands * o.input * o.input;
+	plane = (size_t) sg_nn_input_planes(&info) * o.input * o.input;
 	x = malloc(o.batch * plane * sizeof(float));
 	y = malloc((size_t) o.batch * labels * sizeof(float));
 	z = malloc((size_t) o.batch * spec.n_outputs * sizeof(float));

@@ -271,7 +271,9 @@ test_lens_light(void)
 
 /*
  * A model trained on stamps without their lens light (normalisation code
- * SG_NN_NORM_SUBTRACTED) sees exactly the subtracted stamp, noise-normalised.
+ * SG_NN_NORM_SUBTRACTED) sees exactly its crop with the lens light fitted
+ * there subtracted, noise-normalised; one taking both (SG_NN_NORM_BOTH) sees
+ * the stamp's planes, then those.
  */
 static void
 test_subtracted_input(void)
@@ -285,7 +287,9 @@ test_subtracted_input(void)
 	sg_status	st = {0};
 	float	   *a = malloc(3 * 32 * 32 * sizeof(float)),
 			   *b = malloc(3 * 32 * 32 * sizeof(float)),
-			   *c = malloc(3 * 32 * 32 * sizeof(float));
+			   *c = malloc(3 * 32 * 32 * sizeof(float)),
+			   *both = malloc(6 * 32 * 32 * sizeof(float));
+	sg_image   *crop;
 
 	lsst(&sv);
 	make_scene(&sv, 22.5, 19.5, sc);
@@ -301,11 +305,17 @@ test_subtracted_input(void)
 	info.norm = SG_NN_NORM_SUBTRACTED;
 	CHECK(sg_nn_prepare_input(img, &info, 32, a, &st));
 	o.supersampling = 1;
-	sub = sg_subtract_lens_light(img, &o, NULL, &st);
+	crop = sg_image_crop_center(img, 32, 32, &st);
+	sub = crop ? sg_subtract_lens_light(crop, &o, NULL, &st) : NULL;
 	info.norm = SG_NN_NORM_NOISE;
 	CHECK(sub && sg_nn_prepare_input(sub, &info, 32, b, &st));
 	CHECK(sg_nn_prepare_input(img, &info, 32, c, &st));
 	CHECK(memcmp(a, b, 3 * 32 * 32 * sizeof(float)) == 0);
+	info.norm = SG_NN_NORM_BOTH;
+	CHECK(sg_nn_input_planes(&info) == 6);
+	CHECK(sg_nn_prepare_input(img, &info, 32, both, &st));
+	CHECK(memcmp(both, c, 3 * 32 * 32 * sizeof(float)) == 0);
+	CHECK(memcmp(both + 3 * 32 * 32, a, 3 * 32 * 32 * sizeof(float)) == 0);
 	/* the lens light is gone: at the centre less than 5% of it is left (inputs
 	 * are 10 asinh(x / 10) of the S/N x) */
 	CHECK(fabs(sinh(a[16 * 32 + 16] / 10.0)) < 0.05 * sinh(c[16 * 32 + 16] / 10.0));
@@ -314,12 +324,17 @@ test_subtracted_input(void)
 	img->bands[0].psf_fwhm = NAN;
 	CHECK(!sg_nn_prepare_input(img, &info, 32, a, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
+	info.norm = SG_NN_NORM_BOTH;
+	CHECK(!sg_nn_prepare_input(img, &info, 32, both, &st));
+	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
+	sg_free(crop);
 	sg_free(sub);
 	sg_free(img);
 	free(sc);
 	free(a);
 	free(b);
 	free(c);
+	free(both);
 }
 
 /* Pure noise, and a stamp without PSF information. */

@@ -1243,7 +1243,7 @@ test_spec_check(void)
 	CHECK(sg_nn_model_new(&s, 1, &st) == NULL);
 	CHECK_FAILS_WITH(st, SG_ERR_LIMIT, "stage 1 channels");
 	s = small_spec();
-	s.in_channels = 17;
+	s.in_channels = SG_NN_MAX_INPUT_PLANES + 1;
 	sg_status_clear(&st);
 	CHECK(!sg_nn_spec_check(&s, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_LIMIT, "input channels");
