@@ -3,9 +3,9 @@
 #   make bench_peer     both, on the shipped ground finder
 BENCH_MODEL = $(BUILD)/bench/bench_model
 
-$(BENCH_MODEL): bench/bench_model.c $(CORE_LIB)
+$(BENCH_MODEL): bench/bench_model.c bench/fma_peak.c bench/fma_peak.h $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
+	$(CORE_CC) $(CORE_CFLAGS) bench/bench_model.c bench/fma_peak.c $(CORE_LIB) $(CORE_LIBS) -o $@
 
 bench_peer: $(BENCH_MODEL)
 	OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX $(BENCH_MODEL) models/sglens-finder-ground-v2.sgw
