@@ -2,8 +2,9 @@
 # Does subtracting the lens light before the CNN help the lens modeller?
 # Trains small modellers with everything equal (architecture, seed, steps,
 # data) except what they see: the stamps as they are (keep), the stamps with
-# a fitted Sérsic lens light subtracted (subtract), or both, one after the
-# other (both; sglens-train --lens-light), then prints their held-out checks
+# a fitted Sérsic lens light subtracted (subtract), or those followed by the
+# fitted lens light alone (split; sglens-train --lens-light), then prints
+# their held-out checks
 # (1000 lenses of another population) side by side.
 #   bench/subtraction_ablation.sh [STEPS] [ground|space] [VARIANT...]
 # Defaults: 2500 steps, ground, all three variants.  Resumable: a run that
@@ -14,12 +15,12 @@ steps=${1:-2500}
 which=${2:-ground}
 shift $(($# < 2 ? $# : 2))
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(keep subtract both)
+[ ${#variants[@]} -gt 0 ] || variants=(keep subtract split)
 case $which in
 ground) data=(--survey LSST --bands g,r,i --input 48 --seed 5001) ;;
 space) data=(--survey Euclid --bands VIS --input 64 --seed 5101) ;;
 *)
-	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|both ...]" >&2
+	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|split ...]" >&2
 	exit 2
 	;;
 esac

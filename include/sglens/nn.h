@@ -75,8 +75,9 @@ typedef enum sg_nn_norm
 	SG_NN_NORM_NOISE = 1,		/* each band divided by its noise σ (given or robust) */
 	SG_NN_NORM_SUBTRACTED = 2,	/* the lens light subtracted first (fit.h,
 								 * supersampling 1), then as NOISE */
-	SG_NN_NORM_BOTH = 3			/* the bands as NOISE, then the same bands
-								 * as SUBTRACTED: 2 × nbands input planes */
+	SG_NN_NORM_SPLIT = 3		/* the bands as SUBTRACTED, then their fitted
+								 * lens light alone, as NOISE: 2 × nbands
+								 * input planes */
 } sg_nn_norm;
 
 typedef struct sg_nn_stage
@@ -228,7 +229,7 @@ long		sg_nn_adam_steps(const sg_nn_adam *a);
 /* Release an optimiser (NULL is allowed). */
 void		sg_nn_adam_free(sg_nn_adam *a);
 
-/* Input planes a model with info takes: its bands, twice for SG_NN_NORM_BOTH. */
+/* Input planes a model with info takes: its bands, twice for SG_NN_NORM_SPLIT. */
 int			sg_nn_input_planes(const sg_nn_info *info);
 
 /* Check model metadata (task, names, bands, scale) against a spec. */

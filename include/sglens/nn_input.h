@@ -10,9 +10,9 @@
  * bright lens galaxy.  Masked (NaN) pixels become 0.  Scaling a stamp's flux
  * units does not change the result.  For a model trained on stamps without
  * their lens light (SG_NN_NORM_SUBTRACTED), a Sérsic lens light fitted to the
- * crop is subtracted first (sg_subtract_lens_light); a model taking both
- * (SG_NN_NORM_BOTH) gets the bands as they are, then the same bands without
- * their lens light, in the stamp's noise units.
+ * crop is subtracted first (sg_subtract_lens_light); a model taking the two
+ * apart (SG_NN_NORM_SPLIT) gets the bands without their lens light, then the
+ * fitted lens light alone, both in the stamp's noise units.
  */
 #ifndef SGLENS_NN_INPUT_H
 #define SGLENS_NN_INPUT_H

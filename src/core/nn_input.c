@@ -151,10 +151,11 @@ fill_planes(const sg_image *img, const sg_nn_info *info, const int *idx, const d
 
 /*
  * The centre size × size of img minus its fitted lens light (fitted on that
- * crop, so a larger stamp costs no more), as SUBTRACTED and BOTH models see it.
+ * crop, so a larger stamp costs no more), as SUBTRACTED and SPLIT models see
+ * it; with light not NULL, also the fitted lens light itself (crop − result).
  */
 static sg_image *
-subtracted(const sg_image *img, int size, sg_status *st)
+subtracted(const sg_image *img, int size, sg_image **light, sg_status *st)
 {
 	sg_fit_options opt = sg_fit_defaults();
 	sg_image   *crop = NULL,
@@ -168,6 +169,24 @@ subtracted(const sg_image *img, int size, sg_status *st)
 			return NULL;
 	}
 	sub = sg_subtract_lens_light(crop ? crop : img, &opt, NULL, st);
+	if (sub && light)
+	{
+		*light = crop ? crop : sg_image_copy(img, st);
+		crop = NULL;
+		for (int b = 0; *light && b < sub->nbands; b++)
+		{
+			float	   *l = sg_image_band_pixels(*light, b);
+			const float *d = sg_image_band_pixels(sub, b);
+
+			for (size_t i = 0; i < (size_t) sub->nx * sub->ny; i++)
+				l[i] -= d[i];
+		}
+		if (*light == NULL)
+		{
+			sg_free(sub);
+			sub = NULL;
+		}
+	}
 	sg_free(crop);
 	return sub;
 }
@@ -178,19 +197,24 @@ sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float
 {
 	int			idx[SG_NN_MAX_BANDS];
 	double		sigma[SG_NN_MAX_BANDS];
-	sg_image   *sub;
+	bool		split = info->norm == SG_NN_NORM_SPLIT;
+	sg_image   *sub,
+			   *light = NULL;
 
 	if (!check_stamp(img, info, size, idx, st) || !band_sigmas(img, info, idx, sigma, st))
 		return false;
-	if (info->norm != SG_NN_NORM_SUBTRACTED)
+	if (info->norm != SG_NN_NORM_SUBTRACTED && !split)
+	{
 		fill_planes(img, info, idx, sigma, size, out);
-	if (info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_BOTH)
 		return true;
-	/* the subtracted planes, in the stamp's noise units */
-	if ((sub = subtracted(img, size, st)) == NULL)
+	}
+	/* the lensed light (and the lens light apart), in the stamp's noise units */
+	if ((sub = subtracted(img, size, split ? &light : NULL, st)) == NULL)
 		return false;
-	fill_planes(sub, info, idx, sigma, size,
-				info->norm == SG_NN_NORM_BOTH ? out + (size_t) info->nbands * size * size : out);
+	fill_planes(sub, info, idx, sigma, size, out);
+	if (split)
+		fill_planes(light, info, idx, sigma, size, out + (size_t) info->nbands * size * size);
 	sg_free(sub);
+	sg_free(light);
 	return true;
 }

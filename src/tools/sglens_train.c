@@ -11,9 +11,9 @@
  * only, as a mean and a log-variance each, with the Gaussian negative
  * log-likelihood; the augmentation moves the targets with the pixels.
  * --lens-light subtract trains on stamps whose fitted lens light was
- * subtracted, --lens-light both on the stamps followed by the same stamps
- * without their lens light (the model then asks for the same at inference;
- * nn_input.h); --subtract-lens-light is the first.  The default, keep, takes
+ * subtracted, --lens-light split on those followed by the fitted lens light
+ * alone (the model then asks for the same at inference; nn_input.h);
+ * --subtract-lens-light is the first.  The default, keep, takes
  * the stamps as they are.
  *
  * Every batch is fresh members of the population (seed): step s uses ids
@@ -58,7 +58,7 @@ typedef struct options
 	const char *ckpt_dir;
 	const char *stages;
 	bool		modeller;
-	sg_nn_norm	norm;			/* input: stamp, subtracted or both */
+	sg_nn_norm	norm;			/* input: stamp, subtracted or split */
 	int			input;
 	int			shift;
 	int			stem;
@@ -96,7 +96,7 @@ usage(void)
 			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
 			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n"
-			"       [--task finder|modeller] [--lens-light keep|subtract|both]\n");
+			"       [--task finder|modeller] [--lens-light keep|subtract|split]\n");
 	exit(2);
 }
 
@@ -205,8 +205,8 @@ parse_options(int argc, char **argv, options *o)
 					o->norm = SG_NN_NORM_NOISE;
 				else if (strcmp(optarg, "subtract") == 0)
 					o->norm = SG_NN_NORM_SUBTRACTED;
-				else if (strcmp(optarg, "both") == 0)
-					o->norm = SG_NN_NORM_BOTH;
+				else if (strcmp(optarg, "split") == 0)
+					o->norm = SG_NN_NORM_SPLIT;
 				else
 					usage();
 				break;

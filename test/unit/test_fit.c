@@ -272,8 +272,9 @@ test_lens_light(void)
 /*
  * A model trained on stamps without their lens light (normalisation code
  * SG_NN_NORM_SUBTRACTED) sees exactly its crop with the lens light fitted
- * there subtracted, noise-normalised; one taking both (SG_NN_NORM_BOTH) sees
- * the stamp's planes, then those.
+ * there subtracted, noise-normalised; one taking the two apart
+ * (SG_NN_NORM_SPLIT) sees those planes, then the fitted lens light alone
+ * (crop − subtracted crop), in the same noise units.
  */
 static void
 test_subtracted_input(void)
@@ -288,8 +289,10 @@ test_subtracted_input(void)
 	float	   *a = malloc(3 * 32 * 32 * sizeof(float)),
 			   *b = malloc(3 * 32 * 32 * sizeof(float)),
 			   *c = malloc(3 * 32 * 32 * sizeof(float)),
-			   *both = malloc(6 * 32 * 32 * sizeof(float));
-	sg_image   *crop;
+			   *split = malloc(6 * 32 * 32 * sizeof(float)),
+			   *d = malloc(3 * 32 * 32 * sizeof(float));
+	sg_image   *crop,
+			   *light;
 
 	lsst(&sv);
 	make_scene(&sv, 22.5, 19.5, sc);
@@ -311,11 +314,20 @@ test_subtracted_input(void)
 	CHECK(sub && sg_nn_prepare_input(sub, &info, 32, b, &st));
 	CHECK(sg_nn_prepare_input(img, &info, 32, c, &st));
 	CHECK(memcmp(a, b, 3 * 32 * 32 * sizeof(float)) == 0);
-	info.norm = SG_NN_NORM_BOTH;
+	info.norm = SG_NN_NORM_SPLIT;
 	CHECK(sg_nn_input_planes(&info) == 6);
-	CHECK(sg_nn_prepare_input(img, &info, 32, both, &st));
-	CHECK(memcmp(both, c, 3 * 32 * 32 * sizeof(float)) == 0);
-	CHECK(memcmp(both + 3 * 32 * 32, a, 3 * 32 * 32 * sizeof(float)) == 0);
+	CHECK(sg_nn_prepare_input(img, &info, 32, split, &st));
+	CHECK(memcmp(split, a, 3 * 32 * 32 * sizeof(float)) == 0);
+	light = sub ? sg_image_copy(crop, &st) : NULL;
+	CHECK(light != NULL);
+	for (int k = 0; light && k < 3; k++)
+		for (int i = 0; i < 32 * 32; i++)
+			sg_image_band_pixels(light, k)[i] -= sg_image_band_pixels(sub, k)[i];
+	info.norm = SG_NN_NORM_NOISE;
+	CHECK(light && sg_nn_prepare_input(light, &info, 32, d, &st));
+	CHECK(memcmp(split + 3 * 32 * 32, d, 3 * 32 * 32 * sizeof(float)) == 0);
+	/* the lens light plane holds nearly all of the centre's light */
+	CHECK(fabs(sinh(split[3 * 32 * 32 + 16 * 32 + 16] / 10.0)) > 0.95 * sinh(c[16 * 32 + 16] / 10.0));
 	/* the lens light is gone: at the centre less than 5% of it is left (inputs
 	 * are 10 asinh(x / 10) of the S/N x) */
 	CHECK(fabs(sinh(a[16 * 32 + 16] / 10.0)) < 0.05 * sinh(c[16 * 32 + 16] / 10.0));
@@ -324,9 +336,10 @@ test_subtracted_input(void)
 	img->bands[0].psf_fwhm = NAN;
 	CHECK(!sg_nn_prepare_input(img, &info, 32, a, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
-	info.norm = SG_NN_NORM_BOTH;
-	CHECK(!sg_nn_prepare_input(img, &info, 32, both, &st));
+	info.norm = SG_NN_NORM_SPLIT;
+	CHECK(!sg_nn_prepare_input(img, &info, 32, split, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
+	sg_free(light);
 	sg_free(crop);
 	sg_free(sub);
 	sg_free(img);
@@ -334,7 +347,8 @@ test_subtracted_input(void)
 	free(a);
 	free(b);
 	free(c);
-	free(both);
+	free(split);
+	free(d);
 }
 
 /* Pure noise, and a stamp without PSF information. */
