@@ -32,10 +32,16 @@
  * Both are written to temporary names and renamed, state last; --resume
  * continues from them bit for bit (--stop-at N ends a run early after
  * step N's checkpoint, as a kill would).
+ *
+ * A second thread simulates the next batch while the network trains on
+ * this one (a batch depends only on the seed and the step, so the run is
+ * the same bits as without it); with the lens light fitted for every stamp,
+ * making a batch costs as much as training on it.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,6 +422,52 @@ load_state(const options *o, adam *a)
 	return next;
 }
 
+/* One training batch being made by the second thread. */
+typedef struct batch_job
+{
+	pthread_t	thread;
+	const sg_dataset_spec *spec;
+	const options *o;
+	uint64_t	step;
+	float	   *x,
+			   *y;
+	bool		ok;
+	sg_status	st;
+} batch_job;
+
+/* Make batch job->step: members step·B .. step·B+B−1, augmented from (seed, step). */
+static void *
+make_batch(void *arg)
+{
+	batch_job  *job = arg;
+	sg_rng		aug;
+
+	sg_rng_seed(&aug, job->o->seed, 0x5eed0000ULL + job->step);
+	sg_status_clear(&job->st);
+	job->ok = sg_dataset_fill(job->spec, (int64_t) job->step * job->o->batch, job->o->batch, &aug,
+							  job->o->shift, job->x, job->y, NULL, &job->st);
+	return NULL;
+}
+
+/* Start making batch step into job's buffers. */
+static void
+start_batch(batch_job *job, uint64_t step)
+{
+	job->step = step;
+	if (pthread_create(&job->thread, NULL, make_batch, job) != 0)
+		tool_die("starting the batch thread", NULL);
+}
+
+/* Wait for the batch being made; stop the run if it failed. */
+static void
+finish_batch(batch_job *job)
+{
+	if (pthread_join(job->thread, NULL) != 0)
+		tool_die("joining the batch thread", NULL);
+	if (!job->ok)
+		tool_die("training batch", &job->st);
+}
+
 /* Learning rate at step: linear warm-up, then cosine from lr to lr/50. */
 static float
 schedule(const options *o, long step)
@@ -529,7 +581,9 @@ main(int argc, char **argv)
 	double		t0 = tool_now(),
 				loss_sum = 0;
 	int			loss_n = 0,
-				labels;
+				labels,
+				cur = 0;
+	batch_job	jobs[2];
 
 	tool_init("sglens-train");
 
@@ -569,29 +623,39 @@ main(int argc, char **argv)
 	if (o.resume)
 		step = load_state(&o, &opt);
 	plane = (size_t) sg_nn_input_planes(&info) * o.input * o.input;
-	x = malloc(o.batch * plane * sizeof(float));
-	y = malloc((size_t) o.batch * labels * sizeof(float));
+	for (int k = 0; k < 2; k++)
+		jobs[k] = (batch_job)
+	{
+		.spec = &train,.o = &o,.x = malloc(o.batch * plane * sizeof(float)),
+			.y = malloc((size_t) o.batch * labels * sizeof(float))
+	};
 	z = malloc((size_t) o.batch * spec.n_outputs * sizeof(float));
 	dz = malloc((size_t) o.batch * spec.n_outputs * sizeof(float));
 	hx = malloc(o.eval_n * plane * sizeof(float));
 	hy = malloc((size_t) o.eval_n * labels * sizeof(float));
-	printf("sglens-train: model %s, %s %s, input %dx%d, %.1f MFLOP/stamp, %zu floats, "
+	printf("sglens-train: model %s, %s %s, input %dx%dx%d, %.1f MFLOP/stamp, %zu floats, "
 		   "batch %d, steps %ld, from step %llu\n",
 		   o.model, sv.name, o.bands ? o.bands : "(all bands)", o.input, o.input,
+		   sg_nn_input_planes(&info),
 		   sg_nn_model_flops(m) / 1e6, sg_nn_spec_param_count(&spec), o.batch, o.steps,
 		   (unsigned long long) step);
 	if (!sg_dataset_fill(&held, 0, o.eval_n, NULL, 0, hx, hy, NULL, &st))
 		tool_die("held-out set", &st);
 	printf("held-out set of %d stamps ready (%.1f s)\n", o.eval_n, tool_now() - t0);
 	fflush(stdout);
+	if (step < (uint64_t) o.steps)
+		start_batch(&jobs[cur], step);
 	for (; step < (uint64_t) o.steps; step++)
 	{
-		sg_rng		aug;
 		float		lr = schedule(&o, (long) step);
+		bool		stopping = o.stop_at > 0 && step + 1 == (uint64_t) o.stop_at;
 
-		sg_rng_seed(&aug, o.seed, 0x5eed0000ULL + step);
-		if (!sg_dataset_fill(&train, (int64_t) step * o.batch, o.batch, &aug, o.shift, x, y, NULL, &st))
-			tool_die("training batch", &st);
+		finish_batch(&jobs[cur]);
+		x = jobs[cur].x;
+		y = jobs[cur].y;
+		cur = 1 - cur;
+		if (step + 1 < (uint64_t) o.steps && !stopping)
+			start_batch(&jobs[cur], step + 1);
 		if (!sg_nn_forward(m, x, o.batch, true, z, &st))
 			tool_die("forward", &st);
 		loss_sum += o.modeller ? sg_nn_loss_gauss_nll(z, y, o.batch, SG_LENS_NPARAMS, dz)
@@ -612,7 +676,7 @@ main(int argc, char **argv)
 			(o.modeller ? evaluate_modeller : evaluate) (m, hx, hy, o.eval_n, plane, (long) step + 1, t0);
 		if (o.ckpt_dir && ((step + 1) % o.ckpt_every == 0 || step + 1 == (uint64_t) o.steps))
 			save_checkpoint(&o, m, &info, &opt, step + 1);
-		if (o.stop_at > 0 && step + 1 == (uint64_t) o.stop_at && step + 1 < (uint64_t) o.steps)
+		if (stopping && step + 1 < (uint64_t) o.steps)
 		{
 			printf("stopped at step %ld as asked; continue with --resume\n", o.stop_at);
 			return 0;

@@ -11,7 +11,7 @@ SGLENS_MODELEVAL = $(TOOLS_DIR)/sglens-modeleval
 $(TOOLS_DIR)/sglens-%: src/tools/sglens_%.c src/tools/tool_common.c src/tools/tool_common.h \
 		$(wildcard include/sglens/*.h) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CORE_CC) $(CORE_CFLAGS) $< src/tools/tool_common.c $(CORE_LIB) $(CORE_LIBS) -o $@
+	$(CORE_CC) $(CORE_CFLAGS) $< src/tools/tool_common.c $(CORE_LIB) $(CORE_LIBS) -pthread -o $@
 
 tools: $(SGLENS_TRAIN) $(SGLENS_EVAL) $(SGLENS_MODELEVAL) $(TOOLS_DIR)/sglens-average
 
