@@ -17,6 +17,7 @@
 #ifndef SGLENS_NN_INPUT_H
 #define SGLENS_NN_INPUT_H
 
+#include "sglens/fit.h"
 #include "sglens/image.h"
 #include "sglens/nn.h"
 
@@ -33,5 +34,14 @@ double		sg_nn_robust_sigma(const sg_image *img, int b);
  */
 bool		sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info,
 								int size, float *out, sg_status *st);
+
+/*
+ * As sg_nn_prepare_input, with a PSF image for a lens-light fit on bands
+ * without PSF metadata and a cancel check (fit's psf_image and should_stop;
+ * its other options never change the input).
+ */
+bool		sg_nn_prepare_input_fit(const sg_image *img, const sg_nn_info *info,
+									int size, const sg_fit_options *fit, float *out,
+									sg_status *st);
 
 #endif

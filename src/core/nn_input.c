@@ -155,13 +155,19 @@ fill_planes(const sg_image *img, const sg_nn_info *info, const int *idx, const d
  * it; with light not NULL, also the fitted lens light itself (crop − result).
  */
 static sg_image *
-subtracted(const sg_image *img, int size, sg_image **light, sg_status *st)
+subtracted(const sg_image *img, int size, const sg_fit_options *fit, sg_image **light,
+		   sg_status *st)
 {
 	sg_fit_options opt = sg_fit_defaults();
 	sg_image   *crop = NULL,
 			   *sub;
 
 	opt.supersampling = 1;
+	if (fit)
+	{
+		opt.psf_image = fit->psf_image;
+		opt.should_stop = fit->should_stop;
+	}
 	if (img->nx > size || img->ny > size)
 	{
 		crop = sg_image_crop_center(img, size, size, st);
@@ -195,6 +201,13 @@ bool
 sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float *out,
 					sg_status *st)
 {
+	return sg_nn_prepare_input_fit(img, info, size, NULL, out, st);
+}
+
+bool
+sg_nn_prepare_input_fit(const sg_image *img, const sg_nn_info *info, int size,
+						const sg_fit_options *fit, float *out, sg_status *st)
+{
 	int			idx[SG_NN_MAX_BANDS];
 	double		sigma[SG_NN_MAX_BANDS];
 	bool		split = info->norm == SG_NN_NORM_SPLIT;
@@ -209,7 +222,7 @@ sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float
 		return true;
 	}
 	/* the lensed light (and the lens light apart), in the stamp's noise units */
-	if ((sub = subtracted(img, size, split ? &light : NULL, st)) == NULL)
+	if ((sub = subtracted(img, size, fit, split ? &light : NULL, st)) == NULL)
 		return false;
 	fill_planes(sub, info, idx, sigma, size, out);
 	if (split)

@@ -104,8 +104,8 @@ fit_options(FunctionCallInfo fcinfo, const sg_image *img, int psf_arg, int surve
 
 /* The CNN's estimate (means, σ) of the lens parameters of img. */
 static sgpg_model *
-cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name, double *mean,
-			 double *sigma)
+cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name,
+			 const sg_fit_options *fit, double *mean, double *sigma)
 {
 	sgpg_model *e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_MODELLER, img, name, NULL);
 	float	   *x = palloc(sizeof(float) * sg_nn_input_planes(&e->info) * e->in_size * e->in_size);
@@ -114,8 +114,12 @@ cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name, dou
 	bool		ok;
 
 	sg_status_clear(&st);
-	if (!sg_nn_prepare_input(img, &e->info, e->in_size, x, &st))
+	/* a model that takes the lens light apart fits it with lens_model's psf */
+	if (!sg_nn_prepare_input_fit(img, &e->info, e->in_size, fit, x, &st))
+	{
+		CHECK_FOR_INTERRUPTS();
 		sgpg_report(&st, psprintf("stamp does not fit model %s", e->name));
+	}
 	old = MemoryContextSwitchTo(sgpg_model_context());
 	ok = sg_nn_predict_lens(e->model, x, mean, sigma, &st);
 	MemoryContextSwitchTo(old);
@@ -184,7 +188,7 @@ sglens_lens_model(PG_FUNCTION_ARGS)
 	opt = fit_options(fcinfo, img, 3, 4, 5, 6);
 	if (m != METHOD_FIT)
 		cnn = cnn_estimate(fcinfo, img, PG_ARGISNULL(2) ? NULL : sgpg_text(PG_GETARG_DATUM(2)),
-						   mean, sigma);
+						   &opt, mean, sigma);
 	if (m == METHOD_CNN)
 	{
 		for (int k = 0; k < SG_LENS_NPARAMS; k++)

@@ -293,6 +293,7 @@ test_subtracted_input(void)
 			   *d = malloc(3 * 32 * 32 * sizeof(float));
 	sg_image   *crop,
 			   *light;
+	double		fwhm;
 
 	lsst(&sv);
 	make_scene(&sv, 22.5, 19.5, sc);
@@ -333,12 +334,29 @@ test_subtracted_input(void)
 	CHECK(fabs(sinh(a[16 * 32 + 16] / 10.0)) < 0.05 * sinh(c[16 * 32 + 16] / 10.0));
 	/* no PSF, no subtraction */
 	info.norm = SG_NN_NORM_SUBTRACTED;
+	fwhm = img->bands[0].psf_fwhm;
 	img->bands[0].psf_fwhm = NAN;
 	CHECK(!sg_nn_prepare_input(img, &info, 32, a, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
 	info.norm = SG_NN_NORM_SPLIT;
 	CHECK(!sg_nn_prepare_input(img, &info, 32, split, &st));
 	CHECK_FAILS_WITH(st, SG_ERR_VALUE, "has no PSF");
+	/* ... unless a PSF image is given, as lens_model's psf argument does */
+	{
+		sg_image   *psf = sg_image_new(15, 15, 1, 0.2, &st);
+		double		s = fwhm / 0.2 / 2.3548;
+		sg_fit_options with_psf = sg_fit_defaults();
+
+		for (int y = 0; psf && y < 15; y++)
+			for (int x = 0; x < 15; x++)
+				sg_image_band_pixels(psf, 0)[y * 15 + x] =
+					(float) exp(-((x - 7) * (x - 7) + (y - 7) * (y - 7)) / (2 * s * s));
+		with_psf.psf_image = psf;
+		CHECK(psf && sg_nn_prepare_input_fit(img, &info, 32, &with_psf, split, &st));
+		/* the lens light still goes into its own planes */
+		CHECK(fabs(sinh(split[16 * 32 + 16] / 10.0)) < 0.05 * sinh(c[16 * 32 + 16] / 10.0));
+		sg_free(psf);
+	}
 	sg_free(light);
 	sg_free(crop);
 	sg_free(sub);
