@@ -3,8 +3,9 @@
 # Trains small modellers with everything equal (architecture, seed, steps,
 # data) except what they see: the stamps as they are (keep), the stamps with
 # a fitted Sérsic lens light subtracted (subtract), or those followed by the
-# fitted lens light alone (split; sglens-train --lens-light), then prints
-# their held-out checks
+# fitted lens light alone (split; sglens-train --lens-light), or split with
+# the lens-light planes blanked in half of the training stamps (split-drop;
+# --drop-light 0.5), then prints their held-out checks
 # (1000 lenses of another population) side by side.
 #   bench/subtraction_ablation.sh [STEPS] [ground|space] [VARIANT...]
 # Defaults: 2500 steps, ground, all three variants.  Resumable: a run that
@@ -20,7 +21,7 @@ case $which in
 ground) data=(--survey LSST --bands g,r,i --input 48 --seed 5001) ;;
 space) data=(--survey Euclid --bands VIS --input 64 --seed 5101) ;;
 *)
-	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|split ...]" >&2
+	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|split|split-drop ...]" >&2
 	exit 2
 	;;
 esac
@@ -35,8 +36,12 @@ for variant in "${variants[@]}"; do
 	name=$which-$variant
 	resume=()
 	[ -f "$dir/$name.state" ] && resume=(--resume)
+	case $variant in
+	split-drop) input=(--lens-light split --drop-light 0.5) ;;
+	*) input=(--lens-light "$variant") ;;
+	esac
 	OPENBLAS_NUM_THREADS=1 build/tools/sglens-train --model "$name" --out "$dir/$name.sgw" \
-		"${common[@]}" --lens-light "$variant" "${resume[@]}" >>"$dir/$name.log" 2>&1
+		"${common[@]}" "${input[@]}" "${resume[@]}" >>"$dir/$name.log" 2>&1
 done
 for variant in "${variants[@]}"; do
 	echo "== $which-$variant ($steps steps)"

@@ -3,7 +3,8 @@
 # checkpoint ends in the same bytes as one run straight through (the batch
 # thread makes every batch from the seed and the step alone), for a finder
 # and for a modeller that takes its stamps split into lensed light and lens
-# light; the training loss falls; bad options are refused.
+# light (with some lens-light planes blanked); the training loss falls; bad
+# options are refused.
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 CHECK_NAME="sglens-train"
 source "$REPO/test/scripts/checks.sh"
@@ -28,7 +29,7 @@ for kind in finder modeller; do
 	if [ $kind = finder ]; then
 		args=(--task finder --survey LSST --bands g,r --seed 11)
 	else
-		args=(--task modeller --survey Euclid --bands VIS --seed 12 --lens-light split)
+		args=(--task modeller --survey Euclid --bands VIS --seed 12 --lens-light split --drop-light 0.3)
 	fi
 	run $kind "$kind-straight" "${args[@]}"
 	run $kind "$kind-resumed" "${args[@]}" --stop-at 30
@@ -48,4 +49,7 @@ check "the finder takes 1 plane per band" "$(grep -c 'LSST g,r, input 24x24x2,' 
 rc=0
 "$train" --model x --out "$work/x.sgw" --survey Euclid --lens-light both >/dev/null 2>&1 || rc=$?
 check "an unknown --lens-light is refused" "$rc" 2
+rc=0
+"$train" --model x --out "$work/x.sgw" --survey Euclid --drop-light 0.5 >/dev/null 2>&1 || rc=$?
+check "--drop-light without --lens-light split is refused" "$rc" 2
 checks_summary
