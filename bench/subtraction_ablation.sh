@@ -2,10 +2,9 @@
 # Does subtracting the lens light before the CNN help the lens modeller?
 # Trains small modellers with everything equal (architecture, seed, steps,
 # data) except what they see: the stamps as they are (keep), the stamps with
-# a fitted Sérsic lens light subtracted (subtract), or those followed by the
-# fitted lens light alone (split; sglens-train --lens-light), or split with
-# the lens-light planes blanked in half of the training stamps (split-drop;
-# --drop-light 0.5), then prints their held-out checks
+# a fitted Sérsic lens light subtracted (subtract), or those followed by
+# a plane marking where the lens galaxy is and how it is oriented (marked;
+# sglens-train --lens-light), then prints their held-out checks
 # (1000 lenses of another population) side by side.
 #   bench/subtraction_ablation.sh [STEPS] [ground|space] [VARIANT...]
 # Defaults: 2500 steps, ground, all three variants.  Resumable: a run that
@@ -16,12 +15,12 @@ steps=${1:-2500}
 which=${2:-ground}
 shift $(($# < 2 ? $# : 2))
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(keep subtract split)
+[ ${#variants[@]} -gt 0 ] || variants=(keep subtract marked)
 case $which in
 ground) data=(--survey LSST --bands g,r,i --input 48 --seed 5001) ;;
 space) data=(--survey Euclid --bands VIS --input 64 --seed 5101) ;;
 *)
-	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|split|split-drop ...]" >&2
+	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|marked ...]" >&2
 	exit 2
 	;;
 esac
@@ -36,12 +35,8 @@ for variant in "${variants[@]}"; do
 	name=$which-$variant
 	resume=()
 	[ -f "$dir/$name.state" ] && resume=(--resume)
-	case $variant in
-	split-drop) input=(--lens-light split --drop-light 0.5) ;;
-	*) input=(--lens-light "$variant") ;;
-	esac
 	OPENBLAS_NUM_THREADS=1 build/tools/sglens-train --model "$name" --out "$dir/$name.sgw" \
-		"${common[@]}" "${input[@]}" "${resume[@]}" >>"$dir/$name.log" 2>&1
+		"${common[@]}" --lens-light "$variant" "${resume[@]}" >>"$dir/$name.log" 2>&1
 done
 for variant in "${variants[@]}"; do
 	echo "== $which-$variant ($steps steps)"

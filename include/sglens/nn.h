@@ -36,7 +36,7 @@
 #define SG_NN_MAX_UNITS 16		/* residual units per stage */
 #define SG_NN_MAX_CHANNELS 512
 #define SG_NN_MAX_BANDS 16
-#define SG_NN_MAX_INPUT_PLANES (2 * SG_NN_MAX_BANDS)	/* input channels */
+#define SG_NN_MAX_INPUT_PLANES (SG_NN_MAX_BANDS + 1)	/* input channels */
 #define SG_NN_MAX_INPUT 512		/* pixels per side */
 #define SG_NN_MAX_OUTPUTS 64
 #define SG_NN_MAX_KERNEL 7		/* stem kernel: 1, 3, 5 or 7 */
@@ -75,9 +75,10 @@ typedef enum sg_nn_norm
 	SG_NN_NORM_NOISE = 1,		/* each band divided by its noise σ (given or robust) */
 	SG_NN_NORM_SUBTRACTED = 2,	/* the lens light subtracted first (fit.h,
 								 * supersampling 1), then as NOISE */
-	SG_NN_NORM_SPLIT = 3		/* the bands as SUBTRACTED, then their fitted
-								 * lens light alone, as NOISE: 2 × nbands
-								 * input planes */
+	SG_NN_NORM_MARKED = 3		/* the bands as SUBTRACTED, then one plane
+								 * marking where the fitted lens light is
+								 * and how it is elongated (nn_input.h):
+								 * nbands + 1 input planes */
 } sg_nn_norm;
 
 typedef struct sg_nn_stage
@@ -229,7 +230,7 @@ long		sg_nn_adam_steps(const sg_nn_adam *a);
 /* Release an optimiser (NULL is allowed). */
 void		sg_nn_adam_free(sg_nn_adam *a);
 
-/* Input planes a model with info takes: its bands, twice for SG_NN_NORM_SPLIT. */
+/* Input planes a model with info takes: its bands, and a marker plane for SG_NN_NORM_MARKED. */
 int			sg_nn_input_planes(const sg_nn_info *info);
 
 /* Check model metadata (task, names, bands, scale) against a spec. */

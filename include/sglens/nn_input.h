@@ -10,9 +10,13 @@
  * bright lens galaxy.  Masked (NaN) pixels become 0.  Scaling a stamp's flux
  * units does not change the result.  For a model trained on stamps without
  * their lens light (SG_NN_NORM_SUBTRACTED), a Sérsic lens light fitted to the
- * crop is subtracted first (sg_subtract_lens_light); a model taking the two
- * apart (SG_NN_NORM_SPLIT) gets the bands without their lens light, then the
- * fitted lens light alone, both in the stamp's noise units.
+ * crop is subtracted first (sg_subtract_lens_light).  A model that also
+ * takes a marker of the lens (SG_NN_NORM_MARKED) gets, after those bands,
+ * one plane holding 10 exp(−ρ²/2) at each pixel, ρ the elliptical radius in
+ * units of SG_NN_MARKER_SIGMA pixels about the fitted lens light's centre,
+ * with its axis ratio and angle: where the lens galaxy is and how it is
+ * oriented, but not how big or bright it is (those follow θ_E in simulated
+ * populations, a shortcut a network would take instead of the arcs).
  */
 #ifndef SGLENS_NN_INPUT_H
 #define SGLENS_NN_INPUT_H
@@ -20,6 +24,9 @@
 #include "sglens/fit.h"
 #include "sglens/image.h"
 #include "sglens/nn.h"
+
+/* Size of the lens marker of SG_NN_NORM_MARKED inputs, pixels (minor axis). */
+#define SG_NN_MARKER_SIGMA 2.0
 
 /* Relative pixel-scale mismatch a model accepts. */
 #define SG_NN_SCALE_TOLERANCE 1e-3

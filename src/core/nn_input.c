@@ -5,6 +5,7 @@
 
 #include "sglens/alloc.h"
 #include "sglens/fit.h"
+#include "sglens/lens.h"
 #include "sglens/nn_input.h"
 #include "nn_internal.h"
 #include "simd_level.h"
@@ -151,11 +152,11 @@ fill_planes(const sg_image *img, const sg_nn_info *info, const int *idx, const d
 
 /*
  * The centre size × size of img minus its fitted lens light (fitted on that
- * crop, so a larger stamp costs no more), as SUBTRACTED and SPLIT models see
- * it; with light not NULL, also the fitted lens light itself (crop − result).
+ * crop, so a larger stamp costs no more), as SUBTRACTED and MARKED models
+ * see it; res gets the fitted lens light (fit.h).
  */
 static sg_image *
-subtracted(const sg_image *img, int size, const sg_fit_options *fit, sg_image **light,
+subtracted(const sg_image *img, int size, const sg_fit_options *fit, sg_fit_result *res,
 		   sg_status *st)
 {
 	sg_fit_options opt = sg_fit_defaults();
@@ -174,27 +175,39 @@ subtracted(const sg_image *img, int size, const sg_fit_options *fit, sg_image **
 		if (crop == NULL)
 			return NULL;
 	}
-	sub = sg_subtract_lens_light(crop ? crop : img, &opt, NULL, st);
-	if (sub && light)
-	{
-		*light = crop ? crop : sg_image_copy(img, st);
-		crop = NULL;
-		for (int b = 0; *light && b < sub->nbands; b++)
-		{
-			float	   *l = sg_image_band_pixels(*light, b);
-			const float *d = sg_image_band_pixels(sub, b);
-
-			for (size_t i = 0; i < (size_t) sub->nx * sub->ny; i++)
-				l[i] -= d[i];
-		}
-		if (*light == NULL)
-		{
-			sg_free(sub);
-			sub = NULL;
-		}
-	}
+	sub = sg_subtract_lens_light(crop ? crop : img, &opt, res, st);
 	sg_free(crop);
 	return sub;
+}
+
+/*
+ * The lens marker plane (nn_input.h) of a size × size crop at scale
+ * arcsec/pixel, from the fitted lens light's centre (params 3, 4) and
+ * ellipticity (params 15, 16).
+ */
+static void
+fill_marker(const sg_fit_result *light, int size, double scale, float *out)
+{
+	double		q,
+				phi,
+				c,
+				s,
+				inv_s2 = 1.0 / (SG_NN_MARKER_SIGMA * SG_NN_MARKER_SIGMA * scale * scale);
+
+	sg_ellipticity_to_q_phi(light->params[15], light->params[16], &q, &phi);
+	c = cos(phi);
+	s = sin(phi);
+	for (int r = 0; r < size; r++)
+		for (int k = 0; k < size; k++)
+		{
+			double		x = (k - 0.5 * (size - 1)) * scale - light->params[3],
+						y = (r - 0.5 * (size - 1)) * scale - light->params[4],
+						xp = c * x + s * y,
+						yp = c * y - s * x,
+						rho2 = (q * xp * xp + yp * yp / q) * inv_s2;
+
+			out[(size_t) r * size + k] = (float) (10.0 * exp(-0.5 * rho2));
+		}
 }
 
 bool
@@ -210,24 +223,22 @@ sg_nn_prepare_input_fit(const sg_image *img, const sg_nn_info *info, int size,
 {
 	int			idx[SG_NN_MAX_BANDS];
 	double		sigma[SG_NN_MAX_BANDS];
-	bool		split = info->norm == SG_NN_NORM_SPLIT;
-	sg_image   *sub,
-			   *light = NULL;
+	sg_fit_result light;
+	sg_image   *sub;
 
 	if (!check_stamp(img, info, size, idx, st) || !band_sigmas(img, info, idx, sigma, st))
 		return false;
-	if (info->norm != SG_NN_NORM_SUBTRACTED && !split)
+	if (info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_MARKED)
 	{
 		fill_planes(img, info, idx, sigma, size, out);
 		return true;
 	}
-	/* the lensed light (and the lens light apart), in the stamp's noise units */
-	if ((sub = subtracted(img, size, fit, split ? &light : NULL, st)) == NULL)
+	/* the lensed light in the stamp's noise units (and where the lens is) */
+	if ((sub = subtracted(img, size, fit, &light, st)) == NULL)
 		return false;
 	fill_planes(sub, info, idx, sigma, size, out);
-	if (split)
-		fill_planes(light, info, idx, sigma, size, out + (size_t) info->nbands * size * size);
+	if (info->norm == SG_NN_NORM_MARKED)
+		fill_marker(&light, size, img->pixel_scale, out + (size_t) info->nbands * size * size);
 	sg_free(sub);
-	sg_free(light);
 	return true;
 }

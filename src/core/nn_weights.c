@@ -72,7 +72,7 @@ check_str(const char *s, size_t cap, const char *name, bool band, sg_status *st)
 int
 sg_nn_input_planes(const sg_nn_info *info)
 {
-	return info->norm == SG_NN_NORM_SPLIT ? 2 * info->nbands : info->nbands;
+	return info->norm == SG_NN_NORM_MARKED ? info->nbands + 1 : info->nbands;
 }
 
 /* Check a model's metadata against its architecture. */
@@ -102,7 +102,7 @@ sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
 	if (sg_nn_input_planes(info) != spec->in_channels)
 	{
 		sg_fail(st, SG_ERR_VALUE, "model lists %d bands%s but its input has %d channels",
-				info->nbands, info->norm == SG_NN_NORM_SPLIT ? " (each split into lensed light and lens light)" : "",
+				info->nbands, info->norm == SG_NN_NORM_MARKED ? " and a lens marker" : "",
 				spec->in_channels);
 		return false;
 	}
@@ -124,7 +124,7 @@ sg_nn_info_check(const sg_nn_info *info, const sg_nn_spec *spec, sg_status *st)
 		return false;
 	}
 	if (info->norm != SG_NN_NORM_NONE && info->norm != SG_NN_NORM_NOISE &&
-		info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_SPLIT)
+		info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_MARKED)
 	{
 		sg_fail(st, SG_ERR_VALUE, "unknown normalisation code %d", (int) info->norm);
 		return false;
@@ -267,7 +267,7 @@ read_header(binio_reader *r, sg_nn_info *info, sg_nn_spec *s, uint32_t *ntensors
 			return false;
 	if (!binio_get_field(r, "input size", 1, SG_NN_MAX_INPUT, &s->in_size) ||
 		!binio_get_f64(r, &info->pixel_scale) ||
-		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_SPLIT, &norm))
+		!binio_get_code(r, "normalisation code", SG_NN_NORM_NONE, SG_NN_NORM_MARKED, &norm))
 		return false;
 	info->norm = norm;
 	if (!binio_get_field(r, "input channels", 1, SG_NN_MAX_INPUT_PLANES, &s->in_channels) ||

@@ -11,14 +11,10 @@
  * only, as a mean and a log-variance each, with the Gaussian negative
  * log-likelihood; the augmentation moves the targets with the pixels.
  * --lens-light subtract trains on stamps whose fitted lens light was
- * subtracted, --lens-light split on those followed by the fitted lens light
- * alone (the model then asks for the same at inference; nn_input.h);
- * --subtract-lens-light is the first.  The default, keep, takes
- * the stamps as they are.  --drop-light P (split only) blanks the lens-light
- * planes of a share P of the training stamps, so that the network learns
- * the lens from the arcs as well as from the lens galaxy's light (whose
- * size and brightness follow θ_E in the sampler: a shortcut that a network
- * given both takes, and that real lenses need not follow).
+ * subtracted, --lens-light marked on those and a plane marking where the
+ * lens galaxy is and how it is oriented (the model then asks for the same at
+ * inference; nn_input.h); --subtract-lens-light is the second.  The default,
+ * keep, takes the stamps as they are.
  *
  * Every batch is fresh members of the population (seed): step s uses ids
  * s·B .. s·B+B−1, augmented (flips, 90° rotations, shifts of up to --shift
@@ -68,7 +64,7 @@ typedef struct options
 	const char *ckpt_dir;
 	const char *stages;
 	bool		modeller;
-	sg_nn_norm	norm;			/* input: stamp, subtracted or split */
+	sg_nn_norm	norm;			/* input: stamp, subtracted or marked */
 	int			input;
 	int			shift;
 	int			stem;
@@ -79,7 +75,6 @@ typedef struct options
 	int			batch;
 	double		lr;
 	double		weight_decay;
-	double		drop_light;		/* share of split stamps trained without their lens-light planes */
 	long		warmup;
 	long		eval_every;
 	long		ckpt_every;
@@ -107,8 +102,7 @@ usage(void)
 			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
 			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n"
-			"       [--task finder|modeller] [--lens-light keep|subtract|split]\n"
-			"       [--drop-light P]\n");
+			"       [--task finder|modeller] [--lens-light keep|subtract|marked]\n");
 	exit(2);
 }
 
@@ -125,7 +119,7 @@ parse_options(int argc, char **argv, options *o)
 		{"weight-decay", 1, 0, 'w'}, {"warmup", 1, 0, 'W'}, {"eval-every", 1, 0, 'e'},
 		{"eval-n", 1, 0, 'E'}, {"checkpoint-every", 1, 0, 'k'}, {"stop-at", 1, 0, 'T'},
 		{"task", 1, 0, 't'}, {"subtract-lens-light", 0, 0, 'L'},
-		{"lens-light", 1, 0, 'H'}, {"drop-light", 1, 0, 'D'}, {0, 0, 0, 0}
+		{"lens-light", 1, 0, 'H'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -206,9 +200,6 @@ parse_options(int argc, char **argv, options *o)
 			case 'k':
 				o->ckpt_every = atol(optarg);
 				break;
-			case 'D':
-				o->drop_light = atof(optarg);
-				break;
 			case 'T':
 				o->stop_at = atol(optarg);
 				break;
@@ -220,8 +211,8 @@ parse_options(int argc, char **argv, options *o)
 					o->norm = SG_NN_NORM_NOISE;
 				else if (strcmp(optarg, "subtract") == 0)
 					o->norm = SG_NN_NORM_SUBTRACTED;
-				else if (strcmp(optarg, "split") == 0)
-					o->norm = SG_NN_NORM_SPLIT;
+				else if (strcmp(optarg, "marked") == 0)
+					o->norm = SG_NN_NORM_MARKED;
 				else
 					usage();
 				break;
@@ -235,9 +226,7 @@ parse_options(int argc, char **argv, options *o)
 		}
 	}
 	if (!o->model || !o->survey || !o->out || o->batch < 1 || o->steps < 1 || o->input < 8 ||
-		!(o->lr > 0) || o->shift < 0 || o->eval_n < 2 || o->eval_every < 1 || o->ckpt_every < 1 ||
-		!(o->drop_light >= 0 && o->drop_light < 1) ||
-		(o->drop_light > 0 && o->norm != SG_NN_NORM_SPLIT))
+		!(o->lr > 0) || o->shift < 0 || o->eval_n < 2 || o->eval_every < 1 || o->ckpt_every < 1)
 		usage();
 }
 
@@ -457,16 +446,6 @@ make_batch(void *arg)
 	sg_status_clear(&job->st);
 	job->ok = sg_dataset_fill(job->spec, (int64_t) job->step * job->o->batch, job->o->batch, &aug,
 							  job->o->shift, job->x, job->y, NULL, &job->st);
-	if (job->ok && job->o->drop_light > 0)
-	{
-		int			nb = job->spec->info.nbands,
-					side = job->spec->in_size;
-		size_t		band = (size_t) side * side;
-
-		for (int i = 0; i < job->o->batch; i++)
-			if (sg_rng_uniform(&aug) < job->o->drop_light)
-				memset(job->x + ((size_t) i * 2 * nb + nb) * band, 0, nb * band * sizeof(float));
-	}
 	return NULL;
 }
 

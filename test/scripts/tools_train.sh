@@ -2,9 +2,8 @@
 # sglens-train on tiny networks: a run stopped and resumed from its
 # checkpoint ends in the same bytes as one run straight through (the batch
 # thread makes every batch from the seed and the step alone), for a finder
-# and for a modeller that takes its stamps split into lensed light and lens
-# light (with some lens-light planes blanked); the training loss falls; bad
-# options are refused.
+# and for a modeller that takes its stamps without their lens light and a
+# lens marker; the training loss falls; bad options are refused.
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 CHECK_NAME="sglens-train"
 source "$REPO/test/scripts/checks.sh"
@@ -29,7 +28,7 @@ for kind in finder modeller; do
 	if [ $kind = finder ]; then
 		args=(--task finder --survey LSST --bands g,r --seed 11)
 	else
-		args=(--task modeller --survey Euclid --bands VIS --seed 12 --lens-light split --drop-light 0.3)
+		args=(--task modeller --survey Euclid --bands VIS --seed 12 --lens-light marked)
 	fi
 	run $kind "$kind-straight" "${args[@]}"
 	run $kind "$kind-resumed" "${args[@]}" --stop-at 30
@@ -42,14 +41,11 @@ for kind in finder modeller; do
 	check "$kind: training loss falls ($first over steps 1-50, $last over 51-100)" \
 		"$(awk -v a="$first" -v b="$last" 'BEGIN { print (b < a) ? "yes" : "no" }')" yes
 done
-check "the split modeller takes 2 input planes per band" \
+check "the marked modeller takes its band and the marker" \
 	"$(grep -c 'Euclid VIS, input 24x24x2,' "$work/modeller-straight.log")" 1
 check "the finder takes 1 plane per band" "$(grep -c 'LSST g,r, input 24x24x2,' "$work/finder-straight.log")" 1
 
 rc=0
 "$train" --model x --out "$work/x.sgw" --survey Euclid --lens-light both >/dev/null 2>&1 || rc=$?
 check "an unknown --lens-light is refused" "$rc" 2
-rc=0
-"$train" --model x --out "$work/x.sgw" --survey Euclid --drop-light 0.5 >/dev/null 2>&1 || rc=$?
-check "--drop-light without --lens-light split is refused" "$rc" 2
 checks_summary

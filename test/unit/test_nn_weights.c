@@ -280,13 +280,13 @@ test_round_trip(void)
 	sg_nn_model_free(back);
 	sg_free(buf);
 
-	/* one band split into lensed light and lens light: two input planes */
+	/* one band and the lens marker: two input planes */
 	info.nbands = 1;
-	info.norm = SG_NN_NORM_SPLIT;
+	info.norm = SG_NN_NORM_MARKED;
 	CHECK(sg_nn_input_planes(&info) == 2);
 	buf = sg_nn_write(m, &info, &len, &st);
 	back = sg_nn_read(buf, len, &back_info, &st);
-	CHECK(back != NULL && same_params(m, back) && back_info.norm == SG_NN_NORM_SPLIT &&
+	CHECK(back != NULL && same_params(m, back) && back_info.norm == SG_NN_NORM_MARKED &&
 		  back_info.nbands == 1);
 	sg_nn_model_free(back);
 	sg_free(buf);
@@ -352,9 +352,9 @@ test_bad_files(void)
 	expect_patched(buf, len, l.input_size, 1024, SG_ERR_LIMIT, "input size 1024");
 	expect_patched(buf, len, l.norm, 9, SG_ERR_VALUE, "normalisation code");
 	expect_patched(buf, len, l.in_channels, 3, SG_ERR_VALUE, "2 bands but its input has 3 channels");
-	/* a model taking each band split into lensed light and lens light needs twice the planes */
-	expect_patched(buf, len, l.norm, SG_NN_NORM_SPLIT, SG_ERR_VALUE,
-				   "2 bands (each split into lensed light and lens light) but its input has 2 channels");
+	/* a model taking the lens marker too needs a plane more than its bands */
+	expect_patched(buf, len, l.norm, SG_NN_NORM_MARKED, SG_ERR_VALUE,
+				   "2 bands and a lens marker but its input has 2 channels");
 	expect_patched(buf, len, l.stem_channels, 513, SG_ERR_LIMIT, "stem channels 513");
 	expect_patched(buf, len, l.stem_channels + 4, 4, SG_ERR_VALUE, "even");
 	expect_patched(buf, len, l.n_outputs, 2, SG_ERR_VALUE, "classification model needs 1 output");
