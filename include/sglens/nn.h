@@ -202,6 +202,15 @@ double		sg_nn_loss_bce(const float *z, const float *y, int n, float *dz);
 double		sg_nn_loss_gauss_nll(const float *out, const float *target,
 								 int batch, int k, float *dout);
 
+/*
+ * The same loss, with the gradient of each term weighted by its σ^(2β) held
+ * constant (β-NLL, Seitzer et al. 2022): β = 0 is the plain NLL; β > 0 keeps
+ * targets predicted with a tiny σ (a lens's centre) from drowning the
+ * gradient of the others (θ_E) in the shared layers.  Returns the plain NLL.
+ */
+double		sg_nn_loss_gauss_nll_beta(const float *out, const float *target,
+									  int batch, int k, double beta, float *dout);
+
 /* Adam (optionally AdamW weight decay) over a list of parameters. */
 typedef struct sg_nn_adam_options
 {

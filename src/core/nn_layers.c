@@ -487,6 +487,13 @@ double
 sg_nn_loss_gauss_nll(const float *out, const float *target, int batch, int k,
 					 float *dout)
 {
+	return sg_nn_loss_gauss_nll_beta(out, target, batch, k, 0.0, dout);
+}
+
+double
+sg_nn_loss_gauss_nll_beta(const float *out, const float *target, int batch, int k, double beta,
+						  float *dout)
+{
 	double		loss = 0.0;
 
 	for (int i = 0; i < batch; i++)
@@ -497,11 +504,14 @@ sg_nn_loss_gauss_nll(const float *out, const float *target, int batch, int k,
 			double		r = (double) target[(size_t) i * k + j] - out[im];
 			double		e = exp(-(double) out[is]);
 
+			/* the term's weight σ^(2β), held constant (not differentiated) */
+			double		w = beta == 0.0 ? 1.0 : exp(beta * out[is]);
+
 			loss += 0.5 * (out[is] + r * r * e);
 			if (dout)
 			{
-				dout[im] = (float) (-r * e / batch);
-				dout[is] = (float) (0.5 * (1.0 - r * r * e) / batch);
+				dout[im] = (float) (-w * r * e / batch);
+				dout[is] = (float) (w * 0.5 * (1.0 - r * r * e) / batch);
 			}
 		}
 	return batch > 0 ? loss / batch : 0.0;

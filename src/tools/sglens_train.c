@@ -14,7 +14,8 @@
  * subtracted, --lens-light marked on those and a plane marking where the
  * lens galaxy is and how it is oriented (the model then asks for the same at
  * inference; nn_input.h); --subtract-lens-light is the second.  The default,
- * keep, takes the stamps as they are.
+ * keep, takes the stamps as they are.  --nll-beta B weights each term's
+ * gradient by its σ^(2B) (β-NLL; the default 0 is the plain NLL).
  *
  * Every batch is fresh members of the population (seed): step s uses ids
  * s·B .. s·B+B−1, augmented (flips, 90° rotations, shifts of up to --shift
@@ -75,6 +76,7 @@ typedef struct options
 	int			batch;
 	double		lr;
 	double		weight_decay;
+	double		nll_beta;		/* β of the modeller's β-NLL gradient */
 	long		warmup;
 	long		eval_every;
 	long		ckpt_every;
@@ -102,7 +104,8 @@ usage(void)
 			"       [--version V] [--shift PX] [--stem C] [--stem-kernel K]\n"
 			"       [--stages C:U[d],...] [--supersampling S] [--weight-decay W] [--warmup N]\n"
 			"       [--eval-every N] [--eval-n N] [--checkpoint-every N] [--stop-at N]\n"
-			"       [--task finder|modeller] [--lens-light keep|subtract|marked]\n");
+			"       [--task finder|modeller] [--lens-light keep|subtract|marked]\n"
+			"       [--nll-beta B]\n");
 	exit(2);
 }
 
@@ -119,7 +122,7 @@ parse_options(int argc, char **argv, options *o)
 		{"weight-decay", 1, 0, 'w'}, {"warmup", 1, 0, 'W'}, {"eval-every", 1, 0, 'e'},
 		{"eval-n", 1, 0, 'E'}, {"checkpoint-every", 1, 0, 'k'}, {"stop-at", 1, 0, 'T'},
 		{"task", 1, 0, 't'}, {"subtract-lens-light", 0, 0, 'L'},
-		{"lens-light", 1, 0, 'H'}, {0, 0, 0, 0}
+		{"lens-light", 1, 0, 'H'}, {"nll-beta", 1, 0, 'N'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -200,6 +203,9 @@ parse_options(int argc, char **argv, options *o)
 			case 'k':
 				o->ckpt_every = atol(optarg);
 				break;
+			case 'N':
+				o->nll_beta = atof(optarg);
+				break;
 			case 'T':
 				o->stop_at = atol(optarg);
 				break;
@@ -226,7 +232,8 @@ parse_options(int argc, char **argv, options *o)
 		}
 	}
 	if (!o->model || !o->survey || !o->out || o->batch < 1 || o->steps < 1 || o->input < 8 ||
-		!(o->lr > 0) || o->shift < 0 || o->eval_n < 2 || o->eval_every < 1 || o->ckpt_every < 1)
+		!(o->lr > 0) || o->shift < 0 || o->eval_n < 2 || o->eval_every < 1 || o->ckpt_every < 1 ||
+		!(o->nll_beta >= 0 && o->nll_beta <= 1))
 		usage();
 }
 
@@ -658,7 +665,7 @@ main(int argc, char **argv)
 			start_batch(&jobs[cur], step + 1);
 		if (!sg_nn_forward(m, x, o.batch, true, z, &st))
 			tool_die("forward", &st);
-		loss_sum += o.modeller ? sg_nn_loss_gauss_nll(z, y, o.batch, SG_LENS_NPARAMS, dz)
+		loss_sum += o.modeller ? sg_nn_loss_gauss_nll_beta(z, y, o.batch, SG_LENS_NPARAMS, o.nll_beta, dz)
 			: sg_nn_loss_bce(z, y, o.batch, dz);
 		loss_n++;
 		if (!sg_nn_backward(m, dz, &st))

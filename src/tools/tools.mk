@@ -67,6 +67,12 @@ MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS 
 	--version v2
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v2.sgw
+# Space v3 (in training, not shipped yet): v2's network on the stamp without its
+# lens light and a lens marker (--lens-light marked, docs/lens_model.md), so
+# that θ_E comes from the arcs, not from the lens galaxy's size and brightness.
+MODELLER_SPACE_V3_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
+	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
+	--lens-light marked --version v3
 
 # From v2 on, the trained network is calibrated before it is shipped:
 # sglens-modeleval --calibrate runs it on 1,000 calibration lenses
@@ -93,9 +99,16 @@ modellers-space: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space.log 2>&1
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-trained.sgw,Euclid,VIS,64,9202,modeller-space,$(MODELLER_SPACE))
 
+# Train space v3 (resumable: make modellers-space-v3 RESUME=--resume); its
+# checkpoints are build/train/v3/sglens-modeller-space.{sgw,state}.
+modellers-space-v3: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
+	@mkdir -p $(TRAIN_DIR)/v3
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_V3_ARGS) --out $(TRAIN_DIR)/modeller-space-v3-trained.sgw \
+		--checkpoint $(TRAIN_DIR)/v3 $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space-v3.log 2>&1
+
 models: models-ground models-space modellers-ground modellers-space
 
-.PHONY: models models-ground models-space modellers-ground modellers-space
+.PHONY: models models-ground models-space modellers-ground modellers-space modellers-space-v3
 
 # ---- evaluation of the shipped models: models/EVALUATION.md ----
 # 10,000 held-out stamps per model (seeds 9001 and 9002); the classic

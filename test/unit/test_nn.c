@@ -717,6 +717,24 @@ test_losses(void)
 
 		CHECK_CLOSE(sg_nn_loss_gauss_nll(o, tt, 1, 1, NULL), 0.0, 1e-12);
 	}
+	/* β-NLL: the same loss value, each term's gradient times σ^(2β) = e^(β s) */
+	{
+		float		dbeta[12];
+		double		worst = 0;
+
+		CHECK(sg_nn_loss_gauss_nll_beta(out, t, 3, 2, 0.5, dbeta) == sg_nn_loss_gauss_nll(out, t, 3, 2, NULL));
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 2; j++)
+			{
+				double		w = exp(0.5 * out[i * 4 + 2 + j]);
+
+				worst = fmax(worst, fabs(dbeta[i * 4 + j] - w * dout[i * 4 + j]));
+				worst = fmax(worst, fabs(dbeta[i * 4 + 2 + j] - w * dout[i * 4 + 2 + j]));
+			}
+		CHECK(worst < 1e-6);
+		sg_nn_loss_gauss_nll_beta(out, t, 3, 2, 0.0, dbeta);
+		CHECK(memcmp(dbeta, dout, sizeof(dbeta)) == 0);
+	}
 }
 
 /* ---- whole models ---- */
