@@ -4,10 +4,10 @@
 # data) except what they see: the stamps as they are (keep), the stamps with
 # a fitted Sérsic lens light subtracted (subtract), or those followed by
 # a plane marking where the lens galaxy is and how it is oriented (marked;
-# sglens-train --lens-light); a variant ending in -beta (keep-beta, ...) is
-# trained with the β-NLL gradient, β = 0.5 (--nll-beta).  Prints their
-# held-out checks
-# (1000 lenses of another population) side by side.
+# sglens-train --lens-light); a variant ending in -beta or -beta1
+# (keep-beta, ...) is trained with the β-NLL gradient, β = 0.5 or 1
+# (--nll-beta).  Prints their held-out checks (1000 lenses of another
+# population) side by side.
 #   bench/subtraction_ablation.sh [STEPS] [ground|space] [VARIANT...]
 # Defaults: 2500 steps, ground, all three variants.  Resumable: a run that
 # was interrupted continues from its last checkpoint.
@@ -22,7 +22,7 @@ case $which in
 ground) data=(--survey LSST --bands g,r,i --input 48 --seed 5001) ;;
 space) data=(--survey Euclid --bands VIS --input 64 --seed 5101) ;;
 *)
-	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|marked[-beta] ...]" >&2
+	echo "usage: $0 [STEPS] [ground|space] [keep|subtract|marked[-beta|-beta1] ...]" >&2
 	exit 2
 	;;
 esac
@@ -37,10 +37,13 @@ for variant in "${variants[@]}"; do
 	name=$which-$variant
 	resume=()
 	[ -f "$dir/$name.state" ] && resume=(--resume)
-	loss=()
-	[ "${variant%-beta}" != "$variant" ] && loss=(--nll-beta 0.5)
+	case $variant in
+	*-beta1) input=${variant%-beta1} loss=(--nll-beta 1) ;;
+	*-beta) input=${variant%-beta} loss=(--nll-beta 0.5) ;;
+	*) input=$variant loss=() ;;
+	esac
 	OPENBLAS_NUM_THREADS=1 build/tools/sglens-train --model "$name" --out "$dir/$name.sgw" \
-		"${common[@]}" --lens-light "${variant%-beta}" "${loss[@]}" "${resume[@]}" >>"$dir/$name.log" 2>&1
+		"${common[@]}" --lens-light "$input" "${loss[@]}" "${resume[@]}" >>"$dir/$name.log" 2>&1
 done
 for variant in "${variants[@]}"; do
 	echo "== $which-$variant ($steps steps)"

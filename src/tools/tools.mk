@@ -68,11 +68,13 @@ MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS 
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v2.sgw
 # Space v3 (in training, not shipped yet): v2's network on the stamp without its
-# lens light and a lens marker (--lens-light marked, docs/lens_model.md), so
-# that θ_E comes from the arcs, not from the lens galaxy's size and brightness.
+# lens light (--lens-light subtract, docs/lens_model.md), which measures θ_E
+# from the arcs far better than any network that also sees the lens galaxy
+# (bench/RESULTS.md, "subtraction_ablation on space"), but the centre and
+# ellipticity worse.
 MODELLER_SPACE_V3_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
 	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
-	--lens-light marked --version v3
+	--lens-light subtract --version v3
 
 # From v2 on, the trained network is calibrated before it is shipped:
 # sglens-modeleval --calibrate runs it on 1,000 calibration lenses
