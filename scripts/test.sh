@@ -49,7 +49,7 @@ regress() {
 
 run_group "core unit tests" make -C "$REPO" -s unit
 run_group "sglens-average (checkpoint weight averaging)" bash "$REPO/test/scripts/tools_average.sh"
-run_group "sglens-train (resume, split input)" bash "$REPO/test/scripts/tools_train.sh"
+run_group "sglens-train (resume, lens-light input)" bash "$REPO/test/scripts/tools_train.sh"
 sglens_start_cluster
 run_group "pg_regress" regress
 run_group "astropy interoperability" bash "$REPO/test/scripts/astropy_interop.sh"
