@@ -10,8 +10,10 @@
  * and the arcs unchanged.  A modeller that reads θ_E from the arcs gives the
  * same θ_E for both; one that leans on the sampler's light–θ_E relation
  * (m = 19.7 − 5 log θ_E, so 1 magnitude brighter ~ θ_E × 1.58) gives more.
- * Prints the median and 16th–84th percentiles of θ_E(brighter) / θ_E(as
- * sampled), and the median |relative error| of both.
+ * Prints, for the modeller ('cnn') and for the fit started from it with
+ * its estimate as the prior ('cnn+fit'), the median and 16th–84th
+ * percentiles of θ_E(brighter) / θ_E(as sampled) and the median |relative
+ * error| of both.
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "sglens/alloc.h"
+#include "sglens/fit.h"
 #include "sglens/dataset.h"
 #include "sglens/nn.h"
 #include "sglens/nn_input.h"
@@ -53,12 +56,17 @@ die(const char *what, const sg_status *st)
 	exit(1);
 }
 
-/* θ_E of the modeller on scene rendered with member seed noise. */
-static double
+/*
+ * θ_E of the modeller (est[0]) and of 'cnn+fit' (est[1], the fit from the
+ * modeller's estimate with it as a prior) on scene with member noise.
+ */
+static void
 theta_of(sg_nn_model *m, const sg_nn_info *info, int size, const sg_scene *scene,
-		 const sg_survey *sv, uint64_t noise_seed, float *x)
+		 const sg_survey *sv, uint64_t noise_seed, float *x, double *est)
 {
 	sg_simulate_options so = sg_simulate_defaults();
+	sg_fit_options fo = sg_fit_defaults();
+	sg_fit_result res;
 	sg_status	st = {0};
 	double		mean[SG_LENS_NPARAMS],
 				sigma[SG_LENS_NPARAMS];
@@ -70,8 +78,27 @@ theta_of(sg_nn_model *m, const sg_nn_info *info, int size, const sg_scene *scene
 	if (img == NULL || !sg_nn_prepare_input(img, info, size, x, &st) ||
 		!sg_nn_predict_lens(m, x, mean, sigma, &st))
 		die("rendering or predicting", &st);
+	for (int b = 0; b < sv->nbands; b++)
+		fo.exposure[b] = sv->bands[b].exposure_time * sv->bands[b].n_exposures;
+	fo.has_start = fo.has_prior = true;
+	memcpy(fo.start, mean, sizeof(mean));
+	memcpy(fo.prior_mean, mean, sizeof(mean));
+	memcpy(fo.prior_sigma, sigma, sizeof(sigma));
+	if (!sg_fit_lens(img, &fo, &res, &st))
+		die("fit", &st);
+	est[0] = mean[0];
+	est[1] = res.params[0];
 	sg_free(img);
-	return mean[0];
+}
+
+/* Print the ratio and error line of method `name`. */
+static void
+report(const char *name, double *ratio, double *err_as, double *err_bright, int n)
+{
+	printf("  %-7s theta_E(brighter) / theta_E(as sampled): median %.3f, 16th-84th %.3f-%.3f; "
+		   "median |rel. error| %.2f%% as sampled, %.2f%% brighter\n", name,
+		   quantile(ratio, n, 0.5), quantile(ratio, n, 0.16), quantile(ratio, n, 0.84),
+		   100 * quantile(err_as, n, 0.5), 100 * quantile(err_bright, n, 0.5));
 }
 
 int
@@ -85,9 +112,9 @@ main(int argc, char **argv)
 	sg_dataset_meta meta;
 	sg_scene   *scene = malloc(sizeof(sg_scene));
 	sg_sample_kind kind;
-	double	   *ratio,
-			   *err_as,
-			   *err_bright;
+	double	   *ratio[2],
+			   *err_as[2],
+			   *err_bright[2];
 	float	   *x,
 				y[SG_LENS_NPARAMS];
 	uint64_t	seed;
@@ -110,13 +137,16 @@ main(int argc, char **argv)
 		&sv, info, size, size, seed, 1.0, 2
 	};
 	x = malloc((size_t) sg_nn_input_planes(&info) * size * size * sizeof(float));
-	ratio = malloc(n * sizeof(double));
-	err_as = malloc(n * sizeof(double));
-	err_bright = malloc(n * sizeof(double));
+	for (int k = 0; k < 2; k++)
+	{
+		ratio[k] = malloc(n * sizeof(double));
+		err_as[k] = malloc(n * sizeof(double));
+		err_bright[k] = malloc(n * sizeof(double));
+	}
 	for (int id = 0; id < n; id++)
 	{
-		double		as_sampled,
-					brighter;
+		double		as_sampled[2],
+					brighter[2];
 
 		if (!sg_dataset_fill(&spec, id, 1, NULL, 0, x, y, &meta, &st))
 			die("simulating", &st);
@@ -124,22 +154,23 @@ main(int argc, char **argv)
 			continue;
 		if (!sg_sample_scene(&sv, seed, id, 1.0, 0.5 * size * sv.pixel_scale, scene, &kind, &st))
 			die("sampling", &st);
-		as_sampled = theta_of(m, &info, size, scene, &sv, sg_member_seed(seed, id), x);
+		theta_of(m, &info, size, scene, &sv, sg_member_seed(seed, id), x, as_sampled);
 		for (int p = 0; p < scene->n_lens_light; p++)
 			for (int b = 0; b < sv.nbands; b++)
 				scene->lens_light[p].amp[b] *= BRIGHTER;
-		brighter = theta_of(m, &info, size, scene, &sv, sg_member_seed(seed, id), x);
-		ratio[kept] = brighter / as_sampled;
-		err_as[kept] = fabs(as_sampled / meta.theta_e - 1);
-		err_bright[kept] = fabs(brighter / meta.theta_e - 1);
+		theta_of(m, &info, size, scene, &sv, sg_member_seed(seed, id), x, brighter);
+		for (int k = 0; k < 2; k++)
+		{
+			ratio[k][kept] = brighter[k] / as_sampled[k];
+			err_as[k][kept] = fabs(as_sampled[k] / meta.theta_e - 1);
+			err_bright[k][kept] = fabs(brighter[k] / meta.theta_e - 1);
+		}
 		kept++;
 	}
 	printf("%s on %s %s, population seed %s, %d lenses with arc S/N >= 20, lens light x %.1f:\n",
 		   argv[1], argv[2], argv[3], argv[5], kept, BRIGHTER);
-	printf("  theta_E(brighter) / theta_E(as sampled): median %.3f, 16th-84th %.3f-%.3f; "
-		   "median |rel. error| %.2f%% as sampled, %.2f%% brighter\n",
-		   quantile(ratio, kept, 0.5), quantile(ratio, kept, 0.16), quantile(ratio, kept, 0.84),
-		   100 * quantile(err_as, kept, 0.5), 100 * quantile(err_bright, kept, 0.5));
+	report("cnn", ratio[0], err_as[0], err_bright[0], kept);
+	report("cnn+fit", ratio[1], err_as[1], err_bright[1], kept);
 	free(scene);
 	sg_nn_model_free(m);
 	return 0;
