@@ -22,47 +22,21 @@
 
 #include "sglens/alloc.h"
 #include "sglens/fit.h"
-#include "sglens/dataset.h"
-#include "sglens/nn.h"
 #include "sglens/nn_input.h"
 #include "sglens/nn_predict.h"
 #include "sglens/sampler.h"
 #include "sglens/simulate.h"
-#include "sglens/survey_presets.h"
+#include "modeller_bench.h"
 
 #define BRIGHTER 2.5			/* lens light flux factor */
-
-static int
-compare_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* The q-quantile of v[0..n) (sorted in place). */
-static double
-quantile(double *v, int n, double q)
-{
-	qsort(v, n, sizeof(double), compare_double);
-	return n ? v[(int) (q * (n - 1) + 0.5)] : NAN;
-}
-
-static void
-die(const char *what, const sg_status *st)
-{
-	fprintf(stderr, "modeller_light: %s: %s\n", what, st ? st->message : "bad arguments");
-	exit(1);
-}
 
 /*
  * θ_E of the modeller (est[0]) and of 'cnn+fit' (est[1], the fit from the
  * modeller's estimate with it as a prior) on scene with member noise.
  */
 static void
-theta_of(sg_nn_model *m, const sg_nn_info *info, int size, const sg_scene *scene,
-		 const sg_survey *sv, uint64_t noise_seed, float *x, double *est)
+theta_of(const modeller_bench *b, const sg_scene *scene, uint64_t noise_seed, float *x,
+		 double *est)
 {
 	sg_simulate_options so = sg_simulate_defaults();
 	sg_fit_options fo = sg_fit_defaults();
@@ -72,20 +46,20 @@ theta_of(sg_nn_model *m, const sg_nn_info *info, int size, const sg_scene *scene
 				sigma[SG_LENS_NPARAMS];
 	sg_image   *img;
 
-	so.size = size;
+	so.size = b->size;
 	so.seed = noise_seed;
-	img = sg_simulate(scene, sv, &so, &st);
-	if (img == NULL || !sg_nn_prepare_input(img, info, size, x, &st) ||
-		!sg_nn_predict_lens(m, x, mean, sigma, &st))
-		die("rendering or predicting", &st);
-	for (int b = 0; b < sv->nbands; b++)
-		fo.exposure[b] = sv->bands[b].exposure_time * sv->bands[b].n_exposures;
+	img = sg_simulate(scene, &b->survey, &so, &st);
+	if (img == NULL || !sg_nn_prepare_input(img, &b->info, b->size, x, &st) ||
+		!sg_nn_predict_lens(b->model, x, mean, sigma, &st))
+		mb_die(b, "rendering or predicting", &st);
+	for (int k = 0; k < b->survey.nbands; k++)
+		fo.exposure[k] = b->survey.bands[k].exposure_time * b->survey.bands[k].n_exposures;
 	fo.has_start = fo.has_prior = true;
 	memcpy(fo.start, mean, sizeof(mean));
 	memcpy(fo.prior_mean, mean, sizeof(mean));
 	memcpy(fo.prior_sigma, sigma, sizeof(sigma));
 	if (!sg_fit_lens(img, &fo, &res, &st))
-		die("fit", &st);
+		mb_die(b, "fit", &st);
 	est[0] = mean[0];
 	est[1] = res.params[0];
 	sg_free(img);
@@ -97,18 +71,16 @@ report(const char *name, double *ratio, double *err_as, double *err_bright, int 
 {
 	printf("  %-7s theta_E(brighter) / theta_E(as sampled): median %.3f, 16th-84th %.3f-%.3f; "
 		   "median |rel. error| %.2f%% as sampled, %.2f%% brighter\n", name,
-		   quantile(ratio, n, 0.5), quantile(ratio, n, 0.16), quantile(ratio, n, 0.84),
-		   100 * quantile(err_as, n, 0.5), 100 * quantile(err_bright, n, 0.5));
+		   mb_quantile(ratio, n, 0.5), mb_quantile(ratio, n, 0.16), mb_quantile(ratio, n, 0.84),
+		   100 * mb_quantile(err_as, n, 0.5), 100 * mb_quantile(err_bright, n, 0.5));
 }
 
 int
 main(int argc, char **argv)
 {
 	sg_status	st = {0};
-	sg_nn_info	info;
-	sg_survey	sv;
-	sg_nn_model *m;
-	sg_dataset_spec spec;
+	modeller_bench b;
+	sg_dataset_spec meta_spec;
 	sg_dataset_meta meta;
 	sg_scene   *scene = malloc(sizeof(sg_scene));
 	sg_sample_kind kind;
@@ -117,48 +89,36 @@ main(int argc, char **argv)
 			   *err_bright[2];
 	float	   *x,
 				y[SG_LENS_NPARAMS];
-	uint64_t	seed;
-	int			n,
-				size,
-				kept = 0;
+	int			kept = 0;
 
-	if (argc != 6 || (n = atoi(argv[4])) < 1)
-		die("usage: modeller_light MODEL.sgw SURVEY BANDS N SEED", NULL);
-	seed = strtoull(argv[5], NULL, 10);
-	if ((m = sg_nn_load_file(argv[1], &info, &st)) == NULL)
-		die(argv[1], &st);
-	if (info.task != SG_NN_TASK_REGRESSION)
-		die("not a lens modeller", NULL);
-	if (!sg_survey_preset(argv[2], &sv, &st) || !sg_survey_select_bands(&sv, argv[3], &st))
-		die("survey", &st);
-	size = sg_nn_model_spec(m)->in_size;
-	spec = (sg_dataset_spec)
-	{
-		&sv, info, size, size, seed, 1.0, 2
-	};
-	x = malloc((size_t) sg_nn_input_planes(&info) * size * size * sizeof(float));
+	mb_open(&b, "modeller_light", argc, argv);
+	/* the members' S/N and truth; the plain input is enough for that */
+	meta_spec = b.spec;
+	meta_spec.info.norm = SG_NN_NORM_NOISE;
+	x = malloc((size_t) sg_nn_input_planes(&b.info) * b.size * b.size * sizeof(float));
 	for (int k = 0; k < 2; k++)
 	{
-		ratio[k] = malloc(n * sizeof(double));
-		err_as[k] = malloc(n * sizeof(double));
-		err_bright[k] = malloc(n * sizeof(double));
+		ratio[k] = malloc(b.n * sizeof(double));
+		err_as[k] = malloc(b.n * sizeof(double));
+		err_bright[k] = malloc(b.n * sizeof(double));
 	}
-	for (int id = 0; id < n; id++)
+	for (int id = 0; id < b.n; id++)
 	{
 		double		as_sampled[2],
 					brighter[2];
 
-		if (!sg_dataset_fill(&spec, id, 1, NULL, 0, x, y, &meta, &st))
-			die("simulating", &st);
+		if (!sg_dataset_fill(&meta_spec, id, 1, NULL, 0, x, y, &meta, &st))
+			mb_die(&b, "simulating", &st);
 		if (!(meta.arc_snr >= 20))
 			continue;
-		if (!sg_sample_scene(&sv, seed, id, 1.0, 0.5 * size * sv.pixel_scale, scene, &kind, &st))
-			die("sampling", &st);
-		theta_of(m, &info, size, scene, &sv, sg_member_seed(seed, id), x, as_sampled);
+		if (!sg_sample_scene(&b.survey, b.seed, id, 1.0, 0.5 * b.size * b.survey.pixel_scale, scene,
+							 &kind, &st))
+			mb_die(&b, "sampling", &st);
+		theta_of(&b, scene, sg_member_seed(b.seed, id), x, as_sampled);
 		for (int p = 0; p < scene->n_lens_light; p++)
-			for (int b = 0; b < sv.nbands; b++)
-				scene->lens_light[p].amp[b] *= BRIGHTER;
-		theta_of(m, &info, size, scene, &sv, sg_member_seed(seed, id), x, brighter);
+			for (int k = 0; k < b.survey.nbands; k++)
+				scene->lens_light[p].amp[k] *= BRIGHTER;
+		theta_of(&b, scene, sg_member_seed(b.seed, id), x, brighter);
 		for (int k = 0; k < 2; k++)
 		{
 			ratio[k][kept] = brighter[k] / as_sampled[k];
@@ -172,6 +132,6 @@ main(int argc, char **argv)
 	report("cnn", ratio[0], err_as[0], err_bright[0], kept);
 	report("cnn+fit", ratio[1], err_as[1], err_bright[1], kept);
 	free(scene);
-	sg_nn_model_free(m);
+	sg_nn_model_free(b.model);
 	return 0;
 }

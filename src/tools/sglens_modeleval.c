@@ -240,8 +240,12 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	sg_image   *img;
 	bool		have_cnn = false;
 	double		prepare_seconds = 0;
+	sg_dataset_spec meta_spec = *spec;
 
-	if (!sg_dataset_fill(spec, id, 1, NULL, 0, x, y, &meta, &st) ||
+	/* the member's truth and S/N (the plain input is enough; the CNN's own
+	 * input is prepared from the stamp below, timed) */
+	meta_spec.info.norm = SG_NN_NORM_NOISE;
+	if (!sg_dataset_fill(&meta_spec, id, 1, NULL, 0, x, y, &meta, &st) ||
 		!sg_sample_scene(sv, o->seed, id, 1.0, 0.5 * o->size * sv->pixel_scale, scene, &kind, &st))
 		tool_die("simulating", &st);
 	so.size = o->size;
@@ -249,8 +253,8 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	img = sg_simulate(scene, sv, &so, &st);
 	if (img == NULL)
 		tool_die("simulating", &st);
-	/* the CNN's input again, from the stamp, timed as lens_model prepares it
-	 * (the same bits: the dataset simulates the same stamp) */
+	/* the CNN's input, from the stamp, timed as lens_model prepares it (the
+	 * dataset simulates the same stamp) */
 	if (cnn)
 	{
 		double		t0 = tool_now();

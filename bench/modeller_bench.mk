@@ -1,0 +1,22 @@
+# bench/modeller_bench.mk — checks of the lens modellers on the held-out
+# lenses of `make modellers-eval` (the top Makefile includes every bench/*.mk).
+#   make bench_modeller_tta     averaged over the turns and flips of each stamp
+#                               (2,000 lenses per shipped default modeller)
+#   make bench_modeller_light   does θ_E follow the lens light? (1,000 lenses each)
+MODELLER_TTA = $(BUILD)/bench/modeller_tta
+MODELLER_LIGHT = $(BUILD)/bench/modeller_light
+MODELLER_BENCH_ENV = OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX
+
+$(BUILD)/bench/modeller_%: bench/modeller_%.c bench/modeller_bench.c bench/modeller_bench.h $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CORE_CC) $(CORE_CFLAGS) $< bench/modeller_bench.c $(CORE_LIB) $(CORE_LIBS) -o $@
+
+bench_modeller_tta: $(MODELLER_TTA)
+	$(MODELLER_BENCH_ENV) $(MODELLER_TTA) models/sglens-modeller-ground-v2.sgw LSST g,r,i 2000 9101
+	$(MODELLER_BENCH_ENV) $(MODELLER_TTA) models/sglens-modeller-space-v2.sgw Euclid VIS 2000 9102
+
+bench_modeller_light: $(MODELLER_LIGHT)
+	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-ground-v2.sgw LSST g,r,i 1000 9101
+	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-space-v2.sgw Euclid VIS 1000 9102
+
+.PHONY: bench_modeller_tta bench_modeller_light
