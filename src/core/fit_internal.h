@@ -25,6 +25,7 @@ typedef struct lm_problem
 	const double *step;			/* finite-difference step per parameter */
 	int			max_iterations;
 	double		deadline;		/* sg_fit_clock() time to stop at; 0 = none */
+	double		dchi2_tol;		/* converged when a step lowers χ² by less; 0 = the default */
 } lm_problem;
 
 typedef struct lm_outcome
@@ -88,6 +89,7 @@ typedef struct fit_model
 	sg_scene   *scene;			/* work scene */
 	int			supersampling;
 	int			max_iterations; /* over all stages of a fit */
+	double		dchi2_tol;		/* each stage's convergence tolerance (lm_problem) */
 	fit_stage	stage;
 	double		params[SG_FIT_MAXPARAMS];	/* the full vector; a stage varies a subset */
 	bool		has_prior;

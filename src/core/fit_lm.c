@@ -37,7 +37,6 @@ typedef struct lm_work
 {
 	double	   *r,
 			   *rt,
-			   *rj,
 			   *J,
 			   *A,
 			   *M,
@@ -60,13 +59,18 @@ evaluate(const lm_problem *pb, const double *p, double *r, lm_outcome *out, sg_s
 	return pb->residual(pb->ctx, p, r, st);
 }
 
-/* Forward-difference Jacobian (nr × np, row-major) at p with residuals r. */
+/*
+ * Forward-difference Jacobian at p with residuals r, stored transposed
+ * (np × nr, row-major: one row of residual derivatives per parameter), so
+ * that each parameter's residuals are evaluated straight into their row.
+ */
 static bool
 jacobian(const lm_problem *pb, const double *p, const double *r, lm_work *w, lm_outcome *out,
 		 sg_status *st)
 {
 	for (int j = 0; j < pb->np; j++)
 	{
+		double	   *row = w->J + (size_t) j * pb->nr;
 		double		h;
 
 		memcpy(w->pt, p, pb->np * sizeof(double));
@@ -83,14 +87,13 @@ jacobian(const lm_problem *pb, const double *p, const double *r, lm_work *w, lm_
 		h = w->pt[j] - p[j];
 		if (h == 0)
 		{
-			for (int i = 0; i < pb->nr; i++)
-				w->J[(size_t) i * pb->np + j] = 0;
+			memset(row, 0, pb->nr * sizeof(double));
 			continue;
 		}
-		if (!evaluate(pb, w->pt, w->rj, out, st))
+		if (!evaluate(pb, w->pt, row, out, st))
 			return false;
 		for (int i = 0; i < pb->nr; i++)
-			w->J[(size_t) i * pb->np + j] = (w->rj[i] - r[i]) / h;
+			row[i] = (row[i] - r[i]) / h;
 	}
 	return true;
 }
@@ -99,9 +102,9 @@ jacobian(const lm_problem *pb, const double *p, const double *r, lm_work *w, lm_
 static void
 normal_equations(const lm_problem *pb, lm_work *w)
 {
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, pb->np, pb->np, pb->nr, 1.0,
-				w->J, pb->np, w->J, pb->np, 0.0, w->A, pb->np);
-	cblas_dgemv(CblasRowMajor, CblasTrans, pb->nr, pb->np, 1.0, w->J, pb->np, w->r, 1, 0.0,
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, pb->np, pb->np, pb->nr, 1.0,
+				w->J, pb->nr, w->J, pb->nr, 0.0, w->A, pb->np);
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, pb->np, pb->nr, 1.0, w->J, pb->nr, w->r, 1, 0.0,
 				w->g, 1);
 }
 
@@ -159,7 +162,6 @@ work_new(int np, int nr)
 
 	w.r = sg_malloc(nr * sizeof(double));
 	w.rt = sg_malloc(nr * sizeof(double));
-	w.rj = sg_malloc(nr * sizeof(double));
 	w.J = sg_malloc((size_t) nr * np * sizeof(double));
 	w.A = sg_malloc((size_t) np * np * sizeof(double));
 	w.M = sg_malloc((size_t) np * np * sizeof(double));
@@ -174,7 +176,6 @@ work_free(lm_work *w)
 {
 	sg_free(w->r);
 	sg_free(w->rt);
-	sg_free(w->rj);
 	sg_free(w->J);
 	sg_free(w->A);
 	sg_free(w->M);
@@ -187,13 +188,14 @@ bool
 lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out, sg_status *st)
 {
 	lm_work		w = work_new(pb->np, pb->nr);
-	double		lambda = 1e-3;
+	double		lambda = 1e-3,
+				tol = pb->dchi2_tol > 0 ? pb->dchi2_tol : LM_DCHI2_TOL;
 	int			iteration = 0;
 	bool		ok = true,
 				fresh_jacobian = false;
 
 	memset(out, 0, sizeof(*out));
-	if (!w.r || !w.rt || !w.rj || !w.J || !w.A || !w.M || !w.g || !w.delta || !w.pt)
+	if (!w.r || !w.rt || !w.J || !w.A || !w.M || !w.g || !w.delta || !w.pt)
 	{
 		work_free(&w);
 		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
@@ -250,7 +252,7 @@ lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out, sg_sta
 				lambda *= 4;
 		}
 		/* no downhill step at any damping, or a negligible one: stationary */
-		if (ok && (!accepted || decrease < LM_DCHI2_TOL || decrease < 1e-9 * out->chi2))
+		if (ok && (!accepted || decrease < tol || decrease < 1e-9 * out->chi2))
 			out->converged = true;
 	}
 	if (ok && want_cov)

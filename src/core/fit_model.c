@@ -349,6 +349,42 @@ weighted_dot(const float *w2, const float *a, const float *b, size_t n)
 }
 
 /*
+ * Σ w2 s d and Σ w2 s s (w2 = w² × clip, as solve_amplitudes forms it) in
+ * one pass: the normal equation of a single component, the lens light alone.
+ * The same sums in the same order as two weighted_dot calls.
+ */
+static void
+single_component_sums(const float *w, const float *clip, const float *s, const float *d,
+					  size_t n, double *h, double *g)
+{
+	double		acc_h[LANES] = {0},
+				acc_g[LANES] = {0};
+	size_t		i;
+
+	*h = *g = 0;
+	for (i = 0; i + LANES <= n; i += LANES)
+		for (int k = 0; k < LANES; k++)
+		{
+			float		w2 = w[i + k] * w[i + k] * clip[i + k];
+
+			acc_h[k] += (double) w2 * s[i + k] * d[i + k];
+			acc_g[k] += (double) w2 * s[i + k] * s[i + k];
+		}
+	for (int k = 0; k < LANES; k++)
+	{
+		*h += acc_h[k];
+		*g += acc_g[k];
+	}
+	for (; i < n; i++)
+	{
+		float		w2 = w[i] * w[i] * clip[i];
+
+		*h += (double) w2 * s[i] * d[i];
+		*g += (double) w2 * s[i] * s[i];
+	}
+}
+
+/*
  * Non-negative least squares min ‖d − Σ a_k s_k‖² over a ≥ 0 from the Gram
  * matrix G (m × m) and h = Sᵀd, m <= FIT_NCOMPONENTS: the unconstrained
  * solution on every subset of components, keeping the feasible one that
@@ -427,14 +463,20 @@ solve_amplitudes(fit_model *fm, int b, const int *comp, int m)
 				h[FIT_NCOMPONENTS],
 				a[FIT_NCOMPONENTS];
 
-	for (size_t i = 0; i < fm->npix; i++)
-		fm->w2[i] = w[i] * w[i] * fm->clip[i];
-	for (int i = 0; i < m; i++)
+	if (m == 1)
+		single_component_sums(w, fm->clip, sg_image_band_pixels(fm->shape[comp[0]], b), d,
+							  fm->npix, &h[0], &G[0]);
+	else
 	{
-		s[i] = sg_image_band_pixels(fm->shape[comp[i]], b);
-		h[i] = weighted_dot(fm->w2, s[i], d, fm->npix);
-		for (int j = 0; j <= i; j++)
-			G[i * m + j] = G[j * m + i] = weighted_dot(fm->w2, s[i], s[j], fm->npix);
+		for (size_t i = 0; i < fm->npix; i++)
+			fm->w2[i] = w[i] * w[i] * fm->clip[i];
+		for (int i = 0; i < m; i++)
+		{
+			s[i] = sg_image_band_pixels(fm->shape[comp[i]], b);
+			h[i] = weighted_dot(fm->w2, s[i], d, fm->npix);
+			for (int j = 0; j <= i; j++)
+				G[i * m + j] = G[j * m + i] = weighted_dot(fm->w2, s[i], s[j], fm->npix);
+		}
 	}
 	nnls_small(G, h, m, a);
 	for (int c = 0; c < FIT_NCOMPONENTS; c++)
@@ -473,15 +515,23 @@ fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 			s[i] = sg_image_band_pixels(fm->shape[comp[i]], b);
 			a[i] = fm->amp[comp[i]][b];
 		}
-		/* in double: a component almost outside the stamp can have a huge amplitude */
-		for (size_t i = 0; i < fm->npix; i++)
-		{
-			double		model = 0;
+		/*
+		 * in double: a component almost outside the stamp can have a huge
+		 * amplitude (the lens light alone, the common case, in a loop of its
+		 * own that vectorises; the same sums)
+		 */
+		if (m == 1)
+			for (size_t i = 0; i < fm->npix; i++)
+				rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - a[0] * s[0][i]);
+		else
+			for (size_t i = 0; i < fm->npix; i++)
+			{
+				double		model = 0;
 
-			for (int k = 0; k < m; k++)
-				model += a[k] * s[k][i];
-			rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - model);
-		}
+				for (int k = 0; k < m; k++)
+					model += a[k] * s[k][i];
+				rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - model);
+			}
 	}
 	if (fm->stage == FIT_FULL && fm->has_prior)
 		for (int k = 0; k < SG_LENS_NPARAMS; k++)

@@ -135,60 +135,56 @@ combined_model(const fit_model *fm, size_t i)
 static int
 clip_outliers(fit_model *fm, const double *r)
 {
-	float	   *hot = sg_malloc(fm->npix * sizeof(float));
-	float	   *z = sg_malloc(fm->npix * sizeof(float));
+	/* z and hot with a border of zeros, so that no 3×3 box needs a bounds check */
+	int			stride = fm->nx + 2;
+	size_t		npad = (size_t) stride * (fm->ny + 2);
+	float	   *z = sg_malloc(2 * npad * sizeof(float));
+	float	   *hot;
 	int			n = 0;
 
-	if (hot == NULL || z == NULL)
-	{
-		sg_free(hot);
-		sg_free(z);
+	if (z == NULL)
 		return 0;
-	}
-	for (size_t i = 0; i < fm->npix; i++)
-		z[i] = (float) combined(fm, r, i);
+	hot = z + npad;
+	memset(z, 0, 2 * npad * sizeof(float));
+	for (int y = 0; y < fm->ny; y++)
+		for (int x = 0; x < fm->nx; x++)
+			z[(size_t) (y + 1) * stride + x + 1] = (float) combined(fm, r, (size_t) y * fm->nx + x);
 	for (int y = 0; y < fm->ny; y++)
 		for (int x = 0; x < fm->nx; x++)
 		{
-			size_t		i = (size_t) y * fm->nx + x;
+			size_t		i = (size_t) y * fm->nx + x,
+						c = (size_t) (y + 1) * stride + x + 1;
 			double		box = 0,
-						model = CLIP_FRACTION * combined_model(fm, i);
+						model;
 
+			if (!(fm->clip[i] > 0 && z[c] > 0.5 * CLIP_SNR))
+				continue;
 			for (int dy = -1; dy <= 1; dy++)
 				for (int dx = -1; dx <= 1; dx++)
-				{
-					int			u = x + dx,
-								v = y + dy;
-
-					if (u >= 0 && v >= 0 && u < fm->nx && v < fm->ny)
-						box += z[(size_t) v * fm->nx + u];
-				}
+					box += z[c + dy * stride + dx];
 			box /= 3;
-			hot[i] = fm->clip[i] > 0 && z[i] > 0.5 * CLIP_SNR && box > CLIP_SNR &&
-				z[i] > model && box > model;
+			model = CLIP_FRACTION * combined_model(fm, i);
+			hot[c] = box > CLIP_SNR && z[c] > model && box > model;
 		}
-	sg_free(z);
 	for (int y = 0; y < fm->ny; y++)
 		for (int x = 0; x < fm->nx; x++)
 		{
+			size_t		i = (size_t) y * fm->nx + x,
+						c = (size_t) (y + 1) * stride + x + 1;
 			bool		near = false;
 
-			for (int dy = -1; dy <= 1 && !near; dy++)
-				for (int dx = -1; dx <= 1 && !near; dx++)
-				{
-					int			u = x + dx,
-								v = y + dy;
-
-					near = u >= 0 && v >= 0 && u < fm->nx && v < fm->ny &&
-						hot[(size_t) v * fm->nx + u] > 0;
-				}
-			if (near && fm->clip[(size_t) y * fm->nx + x] > 0)
+			if (!(fm->clip[i] > 0))
+				continue;
+			for (int dy = -1; dy <= 1; dy++)
+				for (int dx = -1; dx <= 1; dx++)
+					near = near || hot[c + dy * stride + dx] > 0;
+			if (near)
 			{
-				fm->clip[(size_t) y * fm->nx + x] = 0;
+				fm->clip[i] = 0;
 				n++;
 			}
 		}
-	sg_free(hot);
+	sg_free(z);
 	return n;
 }
 

@@ -67,14 +67,18 @@ MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS 
 	--version v2
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v2.sgw
-# Space v3 (in training, not shipped yet): v2's network on the stamp without its
-# lens light (--lens-light subtract, docs/lens_model.md), which measures θ_E
-# from the arcs far better than any network that also sees the lens galaxy
+# Space v3 and v4 (in training, not shipped yet) see the stamp without its lens
+# light (--lens-light subtract, docs/lens_model.md), which measures θ_E from
+# the arcs far better than any network that also sees the lens galaxy
 # (bench/RESULTS.md, "subtraction_ablation on space"), but the centre and
-# ellipticity worse.
+# ellipticity worse.  v3 is v1's smaller network (its 'cnn' fits in 2 ms with
+# the subtraction), v4 v2's wider one.
 MODELLER_SPACE_V3_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
-	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
+	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 16 --stages 16:1,32:1d,64:1d,128:1d \
 	--lens-light subtract --version v3
+MODELLER_SPACE_V4_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
+	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
+	--lens-light subtract --version v4
 
 # From v2 on, the trained network is calibrated before it is shipped:
 # sglens-modeleval --calibrate runs it on 1,000 calibration lenses
@@ -101,16 +105,17 @@ modellers-space: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space.log 2>&1
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-trained.sgw,Euclid,VIS,64,9202,modeller-space,$(MODELLER_SPACE))
 
-# Train space v3 (resumable: make modellers-space-v3 RESUME=--resume); its
-# checkpoints are build/train/v3/sglens-modeller-space.{sgw,state}.
-modellers-space-v3: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
-	@mkdir -p $(TRAIN_DIR)/v3
-	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_V3_ARGS) --out $(TRAIN_DIR)/modeller-space-v3-trained.sgw \
-		--checkpoint $(TRAIN_DIR)/v3 $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space-v3.log 2>&1
+# Train space v3 or v4 (resumable: make modellers-space-v3 RESUME=--resume);
+# checkpoints in build/train/space-v3 (-v4)/sglens-modeller-space.{sgw,state}.
+modellers-space-v3 modellers-space-v4: modellers-space-%: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
+	@mkdir -p $(TRAIN_DIR)/space-$*
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_$(shell echo $* | tr a-z A-Z)_ARGS) \
+		--out $(TRAIN_DIR)/modeller-space-$*-trained.sgw --checkpoint $(TRAIN_DIR)/space-$* $(RESUME) \
+		$(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space-$*.log 2>&1
 
 models: models-ground models-space modellers-ground modellers-space
 
-.PHONY: models models-ground models-space modellers-ground modellers-space modellers-space-v3
+.PHONY: models models-ground models-space modellers-ground modellers-space modellers-space-v3 modellers-space-v4
 
 # ---- evaluation of the shipped models: models/EVALUATION.md ----
 # 10,000 held-out stamps per model (seeds 9001 and 9002); the classic

@@ -1,0 +1,13 @@
+# bench/bench_subtract.mk — time of the lens-light subtraction before a
+# subtraction-trained modeller (the top Makefile includes every bench/*.mk).
+#   make bench_subtract   build and run build/bench/bench_subtract
+BENCH_SUBTRACT = $(BUILD)/bench/bench_subtract
+
+$(BENCH_SUBTRACT): bench/bench_subtract.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CORE_CC) $(CORE_CFLAGS) $< $(CORE_LIB) $(CORE_LIBS) -o $@
+
+bench_subtract: $(BENCH_SUBTRACT)
+	OPENBLAS_NUM_THREADS=1 $(BENCH_SUBTRACT)
+
+.PHONY: bench_subtract
