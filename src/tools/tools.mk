@@ -105,13 +105,14 @@ modellers-space: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space.log 2>&1
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-trained.sgw,Euclid,VIS,64,9202,modeller-space,$(MODELLER_SPACE))
 
-# Train space v3 or v4 (resumable: make modellers-space-v3 RESUME=--resume);
-# checkpoints in build/train/space-v3 (-v4)/sglens-modeller-space.{sgw,state}.
+# Train and calibrate space v3 or v4 (resumable: make modellers-space-v3
+# RESUME=--resume); checkpoints in build/train/space-v3 (-v4).
 modellers-space-v3 modellers-space-v4: modellers-space-%: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)/space-$*
 	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_$(shell echo $* | tr a-z A-Z)_ARGS) \
 		--out $(TRAIN_DIR)/modeller-space-$*-trained.sgw --checkpoint $(TRAIN_DIR)/space-$* $(RESUME) \
 		$(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space-$*.log 2>&1
+	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-$*-trained.sgw,Euclid,VIS,64,9202,modeller-space-$*,models/sglens-modeller-space-$*.sgw)
 
 models: models-ground models-space modellers-ground modellers-space
 
