@@ -15,6 +15,18 @@ typedef bool (*lm_residual_fn) (void *ctx, const double *p, double *r, sg_status
 /* Move p back into the allowed region, in place. */
 typedef void (*lm_project_fn) (void *ctx, double *p);
 
+/*
+ * The fit's pixel loops, compiled twice: for AVX2 (without FMA, so nothing is
+ * contracted and the bits are the same) and for plain x86-64; the loader
+ * picks one for the processor (function multiversioning).  25% faster
+ * lens-light subtraction (bench/RESULTS.md, "bench_subtract").
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FIT_PIXEL_LOOP __attribute__((target_clones("avx2", "default")))
+#else
+#define FIT_PIXEL_LOOP
+#endif
+
 typedef struct lm_problem
 {
 	int			np;				/* parameters */

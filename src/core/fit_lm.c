@@ -59,6 +59,13 @@ evaluate(const lm_problem *pb, const double *p, double *r, lm_outcome *out, sg_s
 	return pb->residual(pb->ctx, p, r, st);
 }
 
+static FIT_PIXEL_LOOP void
+difference_row(double *row, const double *r, double h, int n)
+{
+	for (int i = 0; i < n; i++)
+		row[i] = (row[i] - r[i]) / h;
+}
+
 /*
  * Forward-difference Jacobian at p with residuals r, stored transposed
  * (np × nr, row-major: one row of residual derivatives per parameter), so
@@ -92,8 +99,7 @@ jacobian(const lm_problem *pb, const double *p, const double *r, lm_work *w, lm_
 		}
 		if (!evaluate(pb, w->pt, row, out, st))
 			return false;
-		for (int i = 0; i < pb->nr; i++)
-			row[i] = (row[i] - r[i]) / h;
+		difference_row(row, r, h, pb->nr);
 	}
 	return true;
 }

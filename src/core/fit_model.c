@@ -331,7 +331,7 @@ render_component(fit_model *fm, int c, sg_status *st)
 #define LANES 8
 
 /* Σ w2 a b over n pixels, in double. */
-static double
+static FIT_PIXEL_LOOP double
 weighted_dot(const float *w2, const float *a, const float *b, size_t n)
 {
 	double		acc[LANES] = {0},
@@ -353,7 +353,7 @@ weighted_dot(const float *w2, const float *a, const float *b, size_t n)
  * one pass: the normal equation of a single component, the lens light alone.
  * The same sums in the same order as two weighted_dot calls.
  */
-static void
+static FIT_PIXEL_LOOP void
 single_component_sums(const float *w, const float *clip, const float *s, const float *d,
 					  size_t n, double *h, double *g)
 {
@@ -485,6 +485,14 @@ solve_amplitudes(fit_model *fm, int b, const int *comp, int m)
 		fm->amp[comp[i]][b] = a[i];
 }
 
+static FIT_PIXEL_LOOP void
+single_residuals(const float *w, const float *clip, const float *d, const float *s, double a,
+				 size_t n, double *r)
+{
+	for (size_t i = 0; i < n; i++)
+		r[i] = (double) (w[i] * clip[i]) * (d[i] - a * s[i]);
+}
+
 bool
 fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 {
@@ -521,8 +529,7 @@ fit_model_residuals(fit_model *fm, const double *p, double *r, sg_status *st)
 		 * own that vectorises; the same sums)
 		 */
 		if (m == 1)
-			for (size_t i = 0; i < fm->npix; i++)
-				rb[i] = (double) (w[i] * fm->clip[i]) * (d[i] - a[0] * s[0][i]);
+			single_residuals(w, fm->clip, d, s[0], a[0], fm->npix, rb);
 		else
 			for (size_t i = 0; i < fm->npix; i++)
 			{
