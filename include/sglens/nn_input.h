@@ -45,10 +45,13 @@ bool		sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info,
 /*
  * As sg_nn_prepare_input, with a PSF image for a lens-light fit on bands
  * without PSF metadata and a cancel check (fit's psf_image and should_stop;
- * its other options never change the input).
+ * its other options never change the input).  light (may be NULL) gets the
+ * fitted lens light (sg_subtract_lens_light's res, positions relative to
+ * the crop's centre, which is the stamp's) of a model that takes it apart,
+ * and has nbands 0 for any other model.
  */
 bool		sg_nn_prepare_input_fit(const sg_image *img, const sg_nn_info *info,
 									int size, const sg_fit_options *fit, float *out,
-									sg_status *st);
+									sg_fit_result *light, sg_status *st);
 
 #endif

@@ -483,6 +483,30 @@ done:
 	return ok;
 }
 
+/*
+ * Statistical errors of the lens light's parameters at p into res: the
+ * covariance (JᵀJ)⁻¹ of the lens-light stage there, with the final clip;
+ * NaN where it is singular.  Leaves fm's shapes and amplitudes at another
+ * point of the Jacobian.
+ */
+static bool
+lens_light_errors(fit_model *fm, const double *p, double deadline, sg_fit_result *res,
+				  sg_status *st)
+{
+	lm_outcome	out = {0};
+	double		q[SG_FIT_MAXPARAMS];
+	int			idx[SG_FIT_MAXPARAMS],
+				n = fit_stage_params(fm, FIT_LENS_LIGHT, idx);
+
+	memcpy(q, p, sizeof(q));
+	if (!fit_run_stage(fm, FIT_LENS_LIGHT, q, 0, deadline, true, &out, st))
+		return false;
+	for (int i = 0; out.cov && i < n; i++)
+		res->errors[idx[i]] = res->stat_errors[idx[i]] = sqrt(out.cov[i * n + i]);
+	sg_free(out.cov);
+	return true;
+}
+
 sg_image *
 sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res,
 					   sg_status *st)
@@ -490,7 +514,8 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 	fit_model	fm;
 	lm_outcome	out = {0};
 	double		p[SG_FIT_MAXPARAMS] = {0},
-				t0 = sg_fit_clock();
+				t0 = sg_fit_clock(),
+				deadline = opt->time_budget > 0 ? t0 + opt->time_budget : 0;
 	sg_image   *sub = NULL;
 	bool		ok;
 
@@ -498,7 +523,7 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 		result_init(res, img->nbands);
 	ok = fit_model_init(&fm, img, opt, st);
 	fm.dchi2_tol = SUBTRACT_DCHI2_TOL;
-	if (ok && fit_lens_light(&fm, p, opt->time_budget > 0 ? t0 + opt->time_budget : 0, &out, st))
+	if (ok && fit_lens_light(&fm, p, deadline, &out, st))
 		sub = sg_image_copy(img, st);
 	for (int b = 0; sub && b < fm.nb; b++)
 	{
@@ -515,6 +540,11 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 		res->iterations = out.iterations;
 		res->evaluations = out.evaluations;
 		res->converged = out.converged;
+		if (!lens_light_errors(&fm, p, deadline, res, st))
+		{
+			sg_free(sub);
+			sub = NULL;
+		}
 		res->seconds = sg_fit_clock() - t0;
 	}
 	fit_model_free(&fm);

@@ -214,18 +214,21 @@ bool
 sg_nn_prepare_input(const sg_image *img, const sg_nn_info *info, int size, float *out,
 					sg_status *st)
 {
-	return sg_nn_prepare_input_fit(img, info, size, NULL, out, st);
+	return sg_nn_prepare_input_fit(img, info, size, NULL, out, NULL, st);
 }
 
 bool
 sg_nn_prepare_input_fit(const sg_image *img, const sg_nn_info *info, int size,
-						const sg_fit_options *fit, float *out, sg_status *st)
+						const sg_fit_options *fit, float *out, sg_fit_result *light_out,
+						sg_status *st)
 {
 	int			idx[SG_NN_MAX_BANDS];
 	double		sigma[SG_NN_MAX_BANDS];
 	sg_fit_result light;
 	sg_image   *sub;
 
+	if (light_out)
+		light_out->nbands = 0;
 	if (!check_stamp(img, info, size, idx, st) || !band_sigmas(img, info, idx, sigma, st))
 		return false;
 	if (info->norm != SG_NN_NORM_SUBTRACTED && info->norm != SG_NN_NORM_MARKED)
@@ -240,5 +243,7 @@ sg_nn_prepare_input_fit(const sg_image *img, const sg_nn_info *info, int size,
 	if (info->norm == SG_NN_NORM_MARKED)
 		fill_marker(&light, size, img->pixel_scale, out + (size_t) info->nbands * size * size);
 	sg_free(sub);
+	if (light_out)
+		*light_out = light;
 	return true;
 }

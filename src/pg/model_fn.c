@@ -102,7 +102,11 @@ fit_options(FunctionCallInfo fcinfo, const sg_image *img, int psf_arg, int surve
 	return opt;
 }
 
-/* The CNN's estimate (means, σ) of the lens parameters of img. */
+/*
+ * The CNN's estimate (means, σ) of the lens parameters of img; for a model
+ * that sees the stamp without its lens light, with the fitted light's centre
+ * and ellipticity folded in (sg_nn_add_lens_light).
+ */
 static sgpg_model *
 cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name,
 			 const sg_fit_options *fit, double *mean, double *sigma)
@@ -111,11 +115,12 @@ cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name,
 	float	   *x = palloc(sizeof(float) * sg_nn_input_planes(&e->info) * e->in_size * e->in_size);
 	MemoryContext old;
 	sg_status	st;
+	sg_fit_result light;
 	bool		ok;
 
 	sg_status_clear(&st);
 	/* a model that takes the lens light apart fits it with lens_model's psf */
-	if (!sg_nn_prepare_input_fit(img, &e->info, e->in_size, fit, x, &st))
+	if (!sg_nn_prepare_input_fit(img, &e->info, e->in_size, fit, x, &light, &st))
 	{
 		CHECK_FOR_INTERRUPTS();
 		sgpg_report(&st, psprintf("stamp does not fit model %s", e->name));
@@ -128,6 +133,7 @@ cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name,
 		CHECK_FOR_INTERRUPTS();
 		sgpg_report(&st, psprintf("model %s failed", e->name));
 	}
+	sg_nn_add_lens_light(&e->info, &light, mean, sigma);
 	return e;
 }
 

@@ -12,7 +12,10 @@
  * and method to FILE:
  *   id method arc_snr clumps seconds converged chi2 knots truth×7 estimate×7 error×7
  * (clumps: 1 when the source is a clumpy star-forming galaxy, 0 when smooth;
- * knots: source knots the fit added).
+ * knots: source knots the fit added).  With --calibrate the 'cnn' rows are
+ * the network's own estimates, which the calibration scales; otherwise, as
+ * in lens_model, a model trained without the lens light has the fitted
+ * light's centre and ellipticity folded in (sg_nn_add_lens_light).
  * Rows already in FILE are kept and not recomputed, so a killed run goes on
  * where it stopped.  Then it prints, as Markdown, per method and arc S/N
  * bin (and for smooth and clumpy sources at S/N >= 20): the fraction converged, the median and 68% interval of the θ_E
@@ -238,6 +241,7 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	double		mean[K],
 				sigma[K];
 	sg_image   *img;
+	sg_fit_result light;
 	bool		have_cnn = false;
 	double		prepare_seconds = 0;
 	sg_dataset_spec meta_spec = *spec;
@@ -259,7 +263,7 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 	{
 		double		t0 = tool_now();
 
-		if (!sg_nn_prepare_input(img, &spec->info, o->size, x, &st))
+		if (!sg_nn_prepare_input_fit(img, &spec->info, o->size, NULL, x, &light, &st))
 			tool_die("CNN input", &st);
 		prepare_seconds = tool_now() - t0;
 	}
@@ -280,6 +284,9 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 		{
 			if (!sg_nn_predict_lens(cnn, x, mean, sigma, &st))
 				tool_die("CNN", &st);
+			/* as lens_model does, but the calibration scales the network's own */
+			if (!o->calibrated)
+				sg_nn_add_lens_light(&spec->info, &light, mean, sigma);
 			have_cnn = true;
 		}
 		if (m == 0)

@@ -9,6 +9,7 @@
 #include "sglens/alloc.h"
 #include "sglens/fit.h"
 #include "sglens/nn_input.h"
+#include "sglens/nn_predict.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
 #include "lens_fixture.h"
@@ -270,6 +271,113 @@ test_lens_light(void)
 }
 
 /*
+ * The lens light's statistical errors from sg_subtract_lens_light describe
+ * its scatter over noise realisations (the model right: a de Vaucouleurs
+ * light and no arcs); the lens parameters get none.
+ */
+static void
+test_lens_light_errors(void)
+{
+	enum
+	{
+		N = 16
+	};
+	static const int light_params[] = {3, 4, 15, 16};
+	const double light_truth[] = {truth[3], truth[4], 0.1, -0.05};
+	sg_survey	sv;
+	sg_scene   *sc = malloc(sizeof(sg_scene));
+	sg_fit_options o = sg_fit_defaults();
+	double		pull2 = 0;
+
+	lsst(&sv);
+	make_scene(&sv, 99, 19.5, sc);
+	for (int i = 0; i < N; i++)
+	{
+		sg_image   *img = make_stamp(sc, &sv, 300 + i),
+				   *sub;
+		sg_fit_result res;
+		sg_status	st = {0};
+
+		sub = sg_subtract_lens_light(img, &o, &res, &st);
+		CHECK(sub != NULL);
+		CHECK(isnan(res.errors[0]) && isnan(res.stat_errors[SG_LENS_NPARAMS - 1]));
+		for (int k = 0; k < 4; k++)
+		{
+			double		s = res.stat_errors[light_params[k]],
+						pull = (res.params[light_params[k]] - light_truth[k]) / s;
+
+			CHECK(s > 0 && isfinite(s) && res.errors[light_params[k]] == s);
+			pull2 += pull * pull / (4 * N);
+		}
+		sg_free(sub);
+		sg_free(img);
+	}
+	printf("lens light x, y, e1, e2 pulls over %d noise realisations: rms %.2f\n", N, sqrt(pull2));
+	CHECK(sqrt(pull2) > 0.6 && sqrt(pull2) < 1.5);
+	free(sc);
+}
+
+/*
+ * A modeller that never sees the lens light takes the fitted light's centre
+ * and ellipticity as a second measurement: the inverse-variance mean, with
+ * the centre floor and the ellipticity scatter added to the light's errors;
+ * θ_E and the shear stay the network's, and any other model is untouched.
+ */
+static void
+test_light_prior(void)
+{
+	sg_nn_info	info = {.pixel_scale = 0.2,.norm = SG_NN_NORM_SUBTRACTED};
+	sg_fit_result light = {.nbands = 1};
+	const double net_mean[SG_LENS_NPARAMS] = {1.2, 0.1, -0.02, 0.05, -0.03, 0.01, 0.02};
+	const double net_sigma[SG_LENS_NPARAMS] = {0.06, 0.05, 0.05, 0.05, 0.05, 0.03, 0.03};
+	double		mean[SG_LENS_NPARAMS],
+				sigma[SG_LENS_NPARAMS],
+				t_e = hypot(0.002, SG_NN_LIGHT_E_SCATTER),
+				t_c = hypot(0.0004, SG_NN_LIGHT_CENTER_FLOOR_PX * 0.2);
+
+	light.params[15] = 0.2;
+	light.params[16] = 0.0;
+	light.params[3] = 0.0;
+	light.params[4] = 0.01;
+	light.stat_errors[15] = light.stat_errors[16] = 0.002;
+	light.stat_errors[3] = light.stat_errors[4] = 0.0004;
+	memcpy(mean, net_mean, sizeof(mean));
+	memcpy(sigma, net_sigma, sizeof(sigma));
+	sg_nn_add_lens_light(&info, &light, mean, sigma);
+	for (int k = 1; k <= 4; k++)
+	{
+		double		v = light.params[k <= 2 ? 14 + k : k],
+					t = k <= 2 ? t_e : t_c,
+					wn = 1 / (net_sigma[k] * net_sigma[k]),
+					wl = 1 / (t * t);
+
+		CHECK(fabs(mean[k] - (wn * net_mean[k] + wl * v) / (wn + wl)) < 1e-12);
+		CHECK(fabs(sigma[k] - 1 / sqrt(wn + wl)) < 1e-12);
+	}
+	/* the centre is then nearly the light's, the ellipticity halfway */
+	CHECK(fabs(mean[3] - 0.0) < 0.001 && fabs(mean[1] - 0.15) < 0.01);
+	CHECK(mean[0] == net_mean[0] && sigma[0] == net_sigma[0]);
+	CHECK(mean[5] == net_mean[5] && mean[6] == net_mean[6] && sigma[6] == net_sigma[6]);
+	/* a model that sees the lens light, no light, or a light without errors: untouched */
+	for (int c = 0; c < 3; c++)
+	{
+		sg_nn_info	other = info;
+		sg_fit_result l = light;
+
+		if (c == 0)
+			other.norm = SG_NN_NORM_NOISE;
+		else if (c == 1)
+			l.nbands = 0;
+		else
+			l.stat_errors[3] = l.stat_errors[4] = l.stat_errors[15] = l.stat_errors[16] = NAN;
+		memcpy(mean, net_mean, sizeof(mean));
+		memcpy(sigma, net_sigma, sizeof(sigma));
+		sg_nn_add_lens_light(&other, &l, mean, sigma);
+		CHECK(memcmp(mean, net_mean, sizeof(mean)) == 0 && memcmp(sigma, net_sigma, sizeof(sigma)) == 0);
+	}
+}
+
+/*
  * A model trained on stamps without their lens light (normalisation code
  * SG_NN_NORM_SUBTRACTED) sees exactly its crop with the lens light fitted
  * there subtracted, noise-normalised; one taking the lens marker too
@@ -351,7 +459,7 @@ test_subtracted_input(void)
 				sg_image_band_pixels(psf, 0)[y * 15 + x] =
 					(float) exp(-((x - 7) * (x - 7) + (y - 7) * (y - 7)) / (2 * s * s));
 		with_psf.psf_image = psf;
-		CHECK(psf && sg_nn_prepare_input_fit(img, &info, 32, &with_psf, marked, &st));
+		CHECK(psf && sg_nn_prepare_input_fit(img, &info, 32, &with_psf, marked, NULL, &st));
 		/* the lens light is still taken out */
 		CHECK(fabs(sinh(marked[16 * 32 + 16] / 10.0)) < 0.05 * sinh(c[16 * 32 + 16] / 10.0));
 		sg_free(psf);
@@ -398,6 +506,8 @@ main(void)
 	test_error_calibration();
 	test_source_knots();
 	test_lens_light();
+	test_lens_light_errors();
+	test_light_prior();
 	test_subtracted_input();
 	test_bad_input();
 	return UNIT_REPORT("test_fit");
