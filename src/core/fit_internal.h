@@ -38,6 +38,9 @@ typedef struct lm_problem
 	int			max_iterations;
 	double		deadline;		/* sg_fit_clock() time to stop at; 0 = none */
 	double		dchi2_tol;		/* converged when a step lowers χ² by less; 0 = the default */
+	bool		cov_at_last_jacobian;	/* want_cov: from the last iteration's
+										 * Jacobian (no more evaluations; p has
+										 * moved by that iteration's step since) */
 } lm_problem;
 
 typedef struct lm_outcome
@@ -102,6 +105,8 @@ typedef struct fit_model
 	int			supersampling;
 	int			max_iterations; /* over all stages of a fit */
 	double		dchi2_tol;		/* each stage's convergence tolerance (lm_problem) */
+	bool		light_cov;		/* fit_lens_light leaves its last stage's covariance
+								 * (at its last Jacobian) in out->cov */
 	fit_stage	stage;
 	double		params[SG_FIT_MAXPARAMS];	/* the full vector; a stage varies a subset */
 	bool		has_prior;

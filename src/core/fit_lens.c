@@ -96,7 +96,7 @@ fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iterations, dou
 	{
 		.np = c.n,.nr = fit_stage_residuals(fm, stage),.residual = stage_residual,
 			.project = stage_project,.ctx = &c,.step = h,.max_iterations = max_iterations,
-			.deadline = deadline,.dchi2_tol = fm->dchi2_tol
+			.deadline = deadline,.dchi2_tol = fm->dchi2_tol,.cov_at_last_jacobian = fm->light_cov
 	};
 	ok = lm_solve(&pb, q, want_cov, out, st);
 	out->evaluations += evaluations;
@@ -484,27 +484,18 @@ done:
 }
 
 /*
- * Statistical errors of the lens light's parameters at p into res: the
- * covariance (JᵀJ)⁻¹ of the lens-light stage there, with the final clip;
- * NaN where it is singular.  Leaves fm's shapes and amplitudes at another
- * point of the Jacobian.
+ * The lens light's statistical errors into res: the square roots of the
+ * diagonal of the covariance of its last stage (out->cov, at that stage's
+ * last Jacobian; fm->stage), NaN when it is singular.
  */
-static bool
-lens_light_errors(fit_model *fm, const double *p, double deadline, sg_fit_result *res,
-				  sg_status *st)
+static void
+lens_light_errors(const fit_model *fm, const lm_outcome *out, sg_fit_result *res)
 {
-	lm_outcome	out = {0};
-	double		q[SG_FIT_MAXPARAMS];
 	int			idx[SG_FIT_MAXPARAMS],
-				n = fit_stage_params(fm, FIT_LENS_LIGHT, idx);
+				n = fit_stage_params(fm, fm->stage, idx);
 
-	memcpy(q, p, sizeof(q));
-	if (!fit_run_stage(fm, FIT_LENS_LIGHT, q, 0, deadline, true, &out, st))
-		return false;
-	for (int i = 0; out.cov && i < n; i++)
-		res->errors[idx[i]] = res->stat_errors[idx[i]] = sqrt(out.cov[i * n + i]);
-	sg_free(out.cov);
-	return true;
+	for (int i = 0; out->cov && i < n; i++)
+		res->errors[idx[i]] = res->stat_errors[idx[i]] = sqrt(out->cov[i * n + i]);
 }
 
 sg_image *
@@ -523,6 +514,7 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 		result_init(res, img->nbands);
 	ok = fit_model_init(&fm, img, opt, st);
 	fm.dchi2_tol = SUBTRACT_DCHI2_TOL;
+	fm.light_cov = res != NULL;
 	if (ok && fit_lens_light(&fm, p, deadline, &out, st))
 		sub = sg_image_copy(img, st);
 	for (int b = 0; sub && b < fm.nb; b++)
@@ -540,13 +532,10 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 		res->iterations = out.iterations;
 		res->evaluations = out.evaluations;
 		res->converged = out.converged;
-		if (!lens_light_errors(&fm, p, deadline, res, st))
-		{
-			sg_free(sub);
-			sub = NULL;
-		}
+		lens_light_errors(&fm, &out, res);
 		res->seconds = sg_fit_clock() - t0;
 	}
+	sg_free(out.cov);
 	fit_model_free(&fm);
 	return sub;
 }

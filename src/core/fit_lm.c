@@ -263,7 +263,7 @@ lm_solve(const lm_problem *pb, double *p, bool want_cov, lm_outcome *out, sg_sta
 	}
 	if (ok && want_cov)
 	{
-		if (!fresh_jacobian)
+		if (!fresh_jacobian && !(pb->cov_at_last_jacobian && iteration > 0))
 		{
 			ok = jacobian(pb, p, w.r, &w, out, st);
 			if (ok)

@@ -208,9 +208,12 @@ fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_st
 		int			clipped;
 
 		/* the first round keeps n = 4 (an early-type lens), so that bright arcs
-		 * cannot flatten the profile before they are clipped */
+		 * cannot flatten the profile before they are clipped; with
+		 * fm->light_cov each round leaves its covariance, the last one stays */
+		sg_free(out->cov);
+		out->cov = NULL;
 		ok = fit_run_stage(fm, round == 0 ? FIT_LENS_LIGHT_N4 : FIT_LENS_LIGHT, p, 40, deadline,
-						   false, out, st);
+						   fm->light_cov, out, st);
 		if (!ok)
 			break;
 		/* residuals with the clip: clipped pixels stay clipped, so only the others count */

@@ -66,13 +66,15 @@ MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS 
 	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 24 --stages 24:1,48:1d,96:1d,192:1d \
 	--version v2
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
-MODELLER_SPACE = models/sglens-modeller-space-v2.sgw
-# Space v3 and v4 (in training, not shipped yet) see the stamp without its lens
-# light (--lens-light subtract, docs/lens_model.md), which measures θ_E from
-# the arcs far better than any network that also sees the lens galaxy
-# (bench/RESULTS.md, "subtraction_ablation on space"), but the centre and
-# ellipticity worse.  v3 is v1's smaller network (its 'cnn' fits in 2 ms with
-# the subtraction), v4 v2's wider one.
+MODELLER_SPACE = models/sglens-modeller-space-v3.sgw
+MODELLER_SPACE_LIGHT = models/sglens-modeller-space-v2.sgw
+# Space v3 (shipped, the default) and v4 (in training) see the stamp without
+# its lens light (--lens-light subtract, docs/lens_model.md), which measures
+# θ_E from the arcs far better than any network that also sees the lens
+# galaxy (bench/RESULTS.md, "subtraction_ablation on space"); lens_model takes
+# the centre and ellipticity from the network and the fitted light together.
+# v3 is v1's smaller network (its 'cnn' fits in 2 ms with the subtraction),
+# v4 v2's wider one.
 MODELLER_SPACE_V3_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS --input 64 \
 	--seed 4001 --steps 40000 $(MODELLER_COMMON) --stem 16 --stages 16:1,32:1d,64:1d,128:1d \
 	--lens-light subtract --version v3
@@ -103,7 +105,7 @@ modellers-space: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_ARGS) --out $(TRAIN_DIR)/modeller-space-trained.sgw \
 		--checkpoint $(TRAIN_DIR) $(RESUME) $(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space.log 2>&1
-	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-trained.sgw,Euclid,VIS,64,9202,modeller-space,$(MODELLER_SPACE))
+	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-trained.sgw,Euclid,VIS,64,9202,modeller-space,$(MODELLER_SPACE_LIGHT))
 
 # Train and calibrate space v3 or v4 (resumable: make modellers-space-v3
 # RESUME=--resume); checkpoints in build/train/space-v3 (-v4).
@@ -114,7 +116,7 @@ modellers-space-v3 modellers-space-v4: modellers-space-%: $(SGLENS_TRAIN) $(SGLE
 		$(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space-$*.log 2>&1
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-$*-trained.sgw,Euclid,VIS,64,9202,modeller-space-$*,models/sglens-modeller-space-$*.sgw)
 
-models: models-ground models-space modellers-ground modellers-space
+models: models-ground models-space modellers-ground modellers-space modellers-space-v3
 
 .PHONY: models models-ground models-space modellers-ground modellers-space modellers-space-v3 modellers-space-v4
 
@@ -206,21 +208,27 @@ models-eval-passes: $(SGLENS_EVAL)
 
 # ---- evaluation of the shipped modellers: models/EVALUATION-modellers.md ----
 # 2,000 held-out lenses per model (seeds 9101 and 9102), methods cnn, fit and
-# cnn+fit; rows go to build/train/modeller-*-eval.tsv, and a killed run goes
-# on where it stopped.
+# cnn+fit (space v2, which sees the lens light, for comparison: cnn and
+# cnn+fit); rows go to build/train/<model file>-eval.tsv, and a killed run
+# goes on where it stopped (a new model file starts a new table).
 MODELLER_EVAL_N = 2000
+# model_rows(model file): its rows file
+model_rows = $(TRAIN_DIR)/$(basename $(notdir $(1)))-eval.tsv
 
 modellers-eval-ground: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
-		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(TRAIN_DIR)/modeller-ground-eval.tsv \
+		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_GROUND)) \
 		> $(TRAIN_DIR)/eval-modeller-ground.md
 
 modellers-eval-space: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
-		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(TRAIN_DIR)/modeller-space-eval.tsv \
+		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_SPACE)) \
 		> $(TRAIN_DIR)/eval-modeller-space.md
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE_LIGHT) --survey Euclid --bands VIS \
+		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --methods cnn,cnn+fit \
+		--rows $(call model_rows,$(MODELLER_SPACE_LIGHT)) > $(TRAIN_DIR)/eval-modeller-space-light.md
 
 modellers-eval: modellers-eval-ground modellers-eval-space
 
@@ -238,10 +246,16 @@ modellers-eval: modellers-eval-ground modellers-eval-space
 	echo "Training time: $$($(call training_time,modeller-ground)) s (one thread)."; echo; \
 	cat $(TRAIN_DIR)/eval-modeller-ground.md; \
 	echo; echo "## Space: $(MODELLER_SPACE)"; echo; \
-	echo "Trained with \`make modellers-space\`:"; echo; echo '```'; \
-	echo "sglens-train $(MODELLER_SPACE_ARGS)"; echo '```'; echo; \
-	echo "Training time: $$($(call training_time,modeller-space)) s (one thread)."; echo; \
+	echo "Trained with \`make modellers-space-v3\` on the stamps without their lens light; its 'cnn' takes"; \
+	echo "the centre and ellipticity from the network and the fitted light together (docs/lens_model.md):"; \
+	echo; echo '```'; echo "sglens-train $(MODELLER_SPACE_V3_ARGS)"; echo '```'; echo; \
+	echo "Training time: $$($(call training_time,modeller-space-v3)) s (one thread)."; echo; \
 	cat $(TRAIN_DIR)/eval-modeller-space.md; \
+	echo; echo "## Space, the network that sees the lens light: $(MODELLER_SPACE_LIGHT)"; echo; \
+	echo "The same held-out lenses with space v2 (\`make modellers-space\`, the stamps as they are), the CNN"; \
+	echo "methods only ('fit' does not use the network: the rows above)."; echo; \
+	echo '```'; echo "sglens-train $(MODELLER_SPACE_ARGS)"; echo '```'; echo; \
+	cat $(TRAIN_DIR)/eval-modeller-space-light.md; \
 	} > models/EVALUATION-modellers.md
 
 # The model-error floors of the fit's quoted errors (SG_FIT_FLOOR_* in
