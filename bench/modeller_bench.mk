@@ -2,7 +2,8 @@
 # lenses of `make modellers-eval` (the top Makefile includes every bench/*.mk).
 #   make bench_modeller_tta     averaged over the turns and flips of each stamp
 #                               (2,000 lenses per shipped default modeller)
-#   make bench_modeller_light   does θ_E follow the lens light? (1,000 lenses each)
+#   make bench_modeller_light   does θ_E follow the lens light? (1,000 lenses each;
+#                               space v2 sees the lens galaxy, v3 does not)
 MODELLER_TTA = $(BUILD)/bench/modeller_tta
 MODELLER_LIGHT = $(BUILD)/bench/modeller_light
 MODELLER_BENCH_ENV = OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX
@@ -18,5 +19,6 @@ bench_modeller_tta: $(MODELLER_TTA)
 bench_modeller_light: $(MODELLER_LIGHT)
 	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-ground-v2.sgw LSST g,r,i 1000 9101
 	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-space-v2.sgw Euclid VIS 1000 9102
+	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-space-v3.sgw Euclid VIS 1000 9102
 
 .PHONY: bench_modeller_tta bench_modeller_light

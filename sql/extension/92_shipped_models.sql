@@ -4,10 +4,12 @@
 -- ---------------------------------------------------------------------------
 
 -- Earlier versions stay registered for results that name them: finders v1
--- (three stages), space finder v2 (25,000 steps) and modellers v1 (16–128
--- channels).  The defaults are finders ground v2 and space v3 (four stages,
--- 25,000 and 45,000 steps) and modellers ground v2 and space v2 (wider,
--- 24–192 channels, 40,000 steps, calibrated).  Held-out sets: finders
+-- (three stages), space finder v2 (25,000 steps), modellers v1 (16–128
+-- channels) and space modeller v2 (24–192 channels; it sees the lens light).
+-- The defaults are finders ground v2 and space v3 (four stages, 25,000 and
+-- 45,000 steps) and modellers ground v2 (24–192 channels, 40,000 steps,
+-- calibrated) and space v3 (16–128 channels on the stamp without its lens
+-- light, 40,000 steps, calibrated).  Held-out sets: finders
 -- 10,000 stamps, half lenses (population seeds 9001 LSST g,r,i and 9002
 -- Euclid VIS); modellers 2,000 lenses (seeds 9101 and 9102; see
 -- models/EVALUATION-modellers.md).
@@ -30,7 +32,8 @@ FROM (VALUES
 	(8, 'sglens-modeller-ground-v1.sgw', false, 'ground modeller', '{}'),
 	(9, 'sglens-modeller-ground-v2.sgw', true, 'ground modeller', '{}'),
 	(10, 'sglens-modeller-space-v1.sgw', false, 'space modeller', '{}'),
-	(11, 'sglens-modeller-space-v2.sgw', true, 'space modeller', '{}')
+	(11, 'sglens-modeller-space-v2.sgw', false, 'space modeller', '{}'),
+	(12, 'sglens-modeller-space-v3.sgw', true, 'space modeller', '{}')
 ) AS m (ord, file, make_default, heldout_set, figures)
 JOIN heldout h USING (heldout_set)
 ORDER BY m.ord;
