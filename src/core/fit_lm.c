@@ -59,6 +59,7 @@ evaluate(const lm_problem *pb, const double *p, double *r, lm_outcome *out, sg_s
 	return pb->residual(pb->ctx, p, r, st);
 }
 
+/* row = (row − r) / h: a parameter's forward differences from its residuals row. */
 static FIT_PIXEL_LOOP void
 difference_row(double *row, const double *r, double h, int n)
 {

@@ -485,6 +485,7 @@ solve_amplitudes(fit_model *fm, int b, const int *comp, int m)
 		fm->amp[comp[i]][b] = a[i];
 }
 
+/* Weighted residuals w × clip × (d − a s) of a single component (the lens light alone). */
 static FIT_PIXEL_LOOP void
 single_residuals(const float *w, const float *clip, const float *d, const float *s, double a,
 				 size_t n, double *r)
