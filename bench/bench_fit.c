@@ -19,18 +19,10 @@
 #include "sglens/fit.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
+#include "bench_stats.h"
 #include "lens_fixture.h"
 
 #define truth fixture_truth
-
-static int
-cmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
 
 int
 main(int argc, char **argv)
@@ -79,9 +71,9 @@ main(int argc, char **argv)
 				t[r] = res.seconds;
 				sg_free(img);
 			}
-			qsort(t, repeats, sizeof(double), cmp);
 			printf("| %dx%dx3 | %s | %.3f s | %d | %d | %.4f%s |\n", sizes[s], sizes[s],
-				   automatic ? "automatic ('fit')" : "estimate + prior ('cnn+fit')", t[repeats / 2],
+				   automatic ? "automatic ('fit')" : "estimate + prior ('cnn+fit')",
+				   bench_quantile(t, repeats, 0.5),
 				   res.iterations, res.evaluations, res.params[0], res.converged ? "" : " (not converged)");
 			fflush(stdout);
 		}

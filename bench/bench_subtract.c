@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sglens/alloc.h"
 #include "sglens/dataset.h"
@@ -30,32 +29,8 @@
 #include "sglens/sampler.h"
 #include "sglens/simulate.h"
 #include "sglens/survey_presets.h"
+#include "bench_stats.h"
 
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-quantile(double *v, int n, double q)
-{
-	qsort(v, n, sizeof(double), cmp);
-	return v[(int) (q * (n - 1) + 0.5)];
-}
 
 static void
 die(const char *what, const sg_status *st)
@@ -106,10 +81,10 @@ bench_survey(const char *survey, const char *bands, int size, uint64_t seed, int
 		so.seed = sg_member_seed(seed, id);
 		if ((img = sg_simulate(scene, &sv, &so, &st)) == NULL)
 			die("simulating", &st);
-		t0 = now();
+		t0 = bench_now();
 		if (!sg_nn_prepare_input_fit(img, &info, size, NULL, x, &light, &st))
 			die("preparing", &st);
-		t[id] = now() - t0;
+		t[id] = bench_now() - t0;
 		iters[id] = light.iterations;
 		evals[id] = light.evaluations;
 		/* the light against the mass: centre (3, 4 of both), e1, e2 (15, 16 and 1, 2) */
@@ -127,9 +102,10 @@ bench_survey(const char *survey, const char *bands, int size, uint64_t seed, int
 		sg_free(img);
 	}
 	printf("| %s %s %dx%d | %d | %.2f ms | %.2f ms | %.0f | %.0f | %.3f px, %.0f%% | %.4f, %.0f%% |\n",
-		   survey, bands, size, size, n, 1e3 * quantile(t, n, 0.5), 1e3 * quantile(t, n, 0.9),
-		   quantile(iters, n, 0.5), quantile(evals, n, 0.5), quantile(d_centre, 2 * n, 0.6827),
-		   50.0 * covered_centre / n, quantile(d_e, 2 * n, 0.6827), 50.0 * covered_e / n);
+		   survey, bands, size, size, n, 1e3 * bench_quantile(t, n, 0.5),
+		   1e3 * bench_quantile(t, n, 0.9), bench_quantile(iters, n, 0.5),
+		   bench_quantile(evals, n, 0.5), bench_quantile(d_centre, 2 * n, 0.6827),
+		   50.0 * covered_centre / n, bench_quantile(d_e, 2 * n, 0.6827), 50.0 * covered_e / n);
 	free(scene);
 	free(t);
 	free(iters);

@@ -38,19 +38,3 @@ mb_open(modeller_bench *b, const char *program, int argc, char **argv)
 		&b->survey, b->info, b->size, b->size, b->seed, 1.0, 2
 	};
 }
-
-static int
-compare_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-double
-mb_quantile(double *v, int n, double q)
-{
-	qsort(v, n, sizeof(double), compare_double);
-	return n ? v[(int) (q * (n - 1) + 0.5)] : NAN;
-}

@@ -1,7 +1,8 @@
 /*
  * modeller_bench.h — what the modeller benchmarks (modeller_tta,
  * modeller_light) share: the command line MODEL.sgw SURVEY BANDS N SEED, the
- * held-out population it names, quantiles and dying with a message.
+ * held-out population it names, and dying with a message (quantiles:
+ * bench_stats.h).
  */
 #ifndef SGLENS_BENCH_MODELLER_BENCH_H
 #define SGLENS_BENCH_MODELLER_BENCH_H
@@ -9,6 +10,7 @@
 #include "sglens/dataset.h"
 #include "sglens/nn.h"
 #include "sglens/survey.h"
+#include "bench_stats.h"
 
 /* A loaded modeller and the population of lenses it is checked on. */
 typedef struct modeller_bench
@@ -28,8 +30,5 @@ void		mb_die(const modeller_bench *b, const char *what, const sg_status *st);
 
 /* Parse MODEL.sgw SURVEY BANDS N SEED into b (dies with a usage line on bad arguments). */
 void		mb_open(modeller_bench *b, const char *program, int argc, char **argv);
-
-/* The q-quantile of v[0..n) (sorted in place; the median is v[n / 2]); NaN when empty. */
-double		mb_quantile(double *v, int n, double q);
 
 #endif

@@ -8,9 +8,10 @@ MODELLER_TTA = $(BUILD)/bench/modeller_tta
 MODELLER_LIGHT = $(BUILD)/bench/modeller_light
 MODELLER_BENCH_ENV = OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX
 
-$(BUILD)/bench/modeller_%: bench/modeller_%.c bench/modeller_bench.c bench/modeller_bench.h $(CORE_LIB)
+$(BUILD)/bench/modeller_%: bench/modeller_%.c bench/modeller_bench.c bench/modeller_bench.h \
+		bench/bench_stats.c bench/bench_stats.h $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CORE_CC) $(CORE_CFLAGS) $< bench/modeller_bench.c $(CORE_LIB) $(CORE_LIBS) -o $@
+	$(CORE_CC) $(CORE_CFLAGS) $< bench/modeller_bench.c bench/bench_stats.c $(CORE_LIB) $(CORE_LIBS) -o $@
 
 bench_modeller_tta: $(MODELLER_TTA)
 	$(MODELLER_BENCH_ENV) $(MODELLER_TTA) models/sglens-modeller-ground-v2.sgw LSST g,r,i 2000 9101

@@ -71,8 +71,8 @@ report(const char *name, double *ratio, double *err_as, double *err_bright, int 
 {
 	printf("  %-7s theta_E(brighter) / theta_E(as sampled): median %.3f, 16th-84th %.3f-%.3f; "
 		   "median |rel. error| %.2f%% as sampled, %.2f%% brighter\n", name,
-		   mb_quantile(ratio, n, 0.5), mb_quantile(ratio, n, 0.16), mb_quantile(ratio, n, 0.84),
-		   100 * mb_quantile(err_as, n, 0.5), 100 * mb_quantile(err_bright, n, 0.5));
+		   bench_quantile(ratio, n, 0.5), bench_quantile(ratio, n, 0.16), bench_quantile(ratio, n, 0.84),
+		   100 * bench_quantile(err_as, n, 0.5), 100 * bench_quantile(err_bright, n, 0.5));
 }
 
 int

@@ -110,8 +110,8 @@ main(int argc, char **argv)
 	printf("|---|---|---|---|\n");
 	for (int v = 0; v < VARIANTS; v++)
 		printf("| %d | %.2f%% | %.4f / %.4f | %.0f%% |\n", passes_of[v],
-			   100 * mb_quantile(err[v].theta, kept, 0.5), mb_quantile(err[v].e1, kept, 0.5),
-			   mb_quantile(err[v].e2, kept, 0.5), 100.0 * err[v].covered / kept);
+			   100 * bench_quantile(err[v].theta, kept, 0.5), bench_quantile(err[v].e1, kept, 0.5),
+			   bench_quantile(err[v].e2, kept, 0.5), 100.0 * err[v].covered / kept);
 	sg_nn_model_free(b.model);
 	return 0;
 }

@@ -111,7 +111,7 @@ modellers-space: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 # RESUME=--resume); checkpoints in build/train/space-v3 (-v4).
 modellers-space-v3 modellers-space-v4: modellers-space-%: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)/space-$*
-	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_$(shell echo $* | tr a-z A-Z)_ARGS) \
+	$(TRAIN_ENV) $(SGLENS_TRAIN) $(MODELLER_SPACE_$(subst v,V,$*)_ARGS) \
 		--out $(TRAIN_DIR)/modeller-space-$*-trained.sgw --checkpoint $(TRAIN_DIR)/space-$* $(RESUME) \
 		$(if $(RESUME),>>,>) $(TRAIN_DIR)/modeller-space-$*.log 2>&1
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-$*-trained.sgw,Euclid,VIS,64,9202,modeller-space-$*,models/sglens-modeller-space-$*.sgw)
