@@ -147,7 +147,7 @@ score_path(sg_nn_model *m, const sg_nn_info *info, double seconds)
 		sg_free(img[i]);
 }
 
-/* The convolutions of a spec's network, in order (nn_model.c builds the same): returns their count. */
+/* The convolutions of a spec's network, in order (nn_graph.c builds the same): returns their count. */
 static int
 conv_layers(const sg_nn_spec *s, nn_conv_geom *g)
 {

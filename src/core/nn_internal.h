@@ -191,7 +191,7 @@ void		nn_dense_backward(int n, int nin, int nout, const float *x,
 							  const float *w, const float *dy, float *dw,
 							  float *db, float *dx);
 
-/* ---- the model graph (nn_model.c) ---- */
+/* ---- the model graph (nn_graph.c, nn_model.c, nn_pass.c, nn_fold.c) ---- */
 
 typedef enum nn_op
 {
@@ -278,6 +278,15 @@ int			nn_add_param(sg_nn_model *m, const char *name, int ndim,
 
 /* Append a node; its index or -1. */
 int			nn_add_node(sg_nn_model *m, const nn_node *node, sg_status *st);
+
+/* A node with no parameters, applying op to value in. */
+nn_node		nn_node_of(nn_op op, int in);
+
+/* Append node n producing a new value of shape c×h×w; the value id or -1. */
+int			nn_emit(sg_nn_model *m, nn_node *n, int c, int h, int w, sg_status *st);
+
+/* Release a plan's buffers (keeping its layout). */
+void		nn_slots_release(nn_slots *sl);
 
 /* Build the training graph of m->spec (parameters zeroed). */
 bool		nn_build_graph(sg_nn_model *m, sg_status *st);
