@@ -111,6 +111,23 @@ FROM (SELECT (params #>> '{lens,0,theta_E}')::float8 AS t, (params #>> '{lens,0,
 	FROM unnest('{5, 17, 33, 225, 1241, 13507}'::int[]) i,
 		LATERAL simulate_lens_sample(1, 'Euclid', 2026, lens_fraction => 1, size => 64, first_id => i) s) t;
 
+-- a registered modeller that is not the default, by name and version: space
+-- v2 sees the lens light, so its centre is its own; the result names it
+SELECT min((m).model) AS model,
+	percentile_cont(0.5) WITHIN GROUP (ORDER BY abs((m).theta_e / t - 1)) < 0.15 AS median_15pct,
+	bool_and(abs((m).theta_e - t) < 3 * (m).theta_e_err) AS within_3_sigma,
+	bool_and(abs((m).center_x - cx) < 0.01 AND abs((m).center_y - cy) < 0.01) AS centre_001
+FROM (SELECT (params #>> '{lens,0,theta_E}')::float8 AS t, (params #>> '{lens,0,center_x}')::float8 AS cx,
+		(params #>> '{lens,0,center_y}')::float8 AS cy,
+		lens_model(image, 'cnn', model => 'sglens-modeller-space', version => 'v2') AS m
+	FROM unnest('{5, 17, 33, 225, 1241, 13507}'::int[]) i,
+		LATERAL simulate_lens_sample(1, 'Euclid', 2026, lens_fraction => 1, size => 64, first_id => i) s) t;
+-- a version needs a name, and must be registered
+SELECT sg_test_error($$SELECT lens_model(image, 'cnn', version => 'v2')
+	FROM simulate_lens_sample(1, 'Euclid', 2026, lens_fraction => 1, size => 64)$$);
+SELECT sg_test_error($$SELECT lens_model(image, 'cnn', model => 'sglens-modeller-space', version => 'v9')
+	FROM simulate_lens_sample(1, 'Euclid', 2026, lens_fraction => 1, size => 64)$$);
+
 -- the CNN path, with a tiny untrained modeller registered for g, r, i at 0.2"
 SELECT sg_register_model(pg_read_binary_file('/tmp/sglens_regress/sglens-test-modeller.sgw'));
 SELECT name, task, kind, bands, input_size FROM sglens_model WHERE name = 'sglens-test-modeller';

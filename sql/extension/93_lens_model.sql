@@ -32,9 +32,9 @@ COMMENT ON TYPE lens_model_result IS
 
 CREATE FUNCTION lens_model(img sgimage, method text DEFAULT 'cnn+fit', model text DEFAULT NULL,
 	psf sgimage DEFAULT NULL, survey text DEFAULT NULL, max_iterations integer DEFAULT NULL,
-	time_budget float8 DEFAULT NULL) RETURNS lens_model_result
+	time_budget float8 DEFAULT NULL, version text DEFAULT NULL) RETURNS lens_model_result
 	AS 'MODULE_PATHNAME', 'sglens_lens_model' LANGUAGE C STABLE PARALLEL SAFE COST 10000000;
-COMMENT ON FUNCTION lens_model(sgimage, text, text, sgimage, text, integer, float8) IS
+COMMENT ON FUNCTION lens_model(sgimage, text, text, sgimage, text, integer, float8, text) IS
 	'lens parameters of a stamp: ''cnn'' (a modeller network), ''fit'' (likelihood fit from an automatic start) or ''cnn+fit'' (the fit started from the CNN with its estimate as a prior)';
 
 CREATE FUNCTION lens_light_subtract(img sgimage, psf sgimage DEFAULT NULL) RETURNS sgimage

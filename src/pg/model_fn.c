@@ -109,9 +109,9 @@ fit_options(FunctionCallInfo fcinfo, const sg_image *img, int psf_arg, int surve
  */
 static sgpg_model *
 cnn_estimate(FunctionCallInfo fcinfo, const sg_image *img, const char *name,
-			 const sg_fit_options *fit, double *mean, double *sigma)
+			 const char *version, const sg_fit_options *fit, double *mean, double *sigma)
 {
-	sgpg_model *e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_MODELLER, img, name, NULL);
+	sgpg_model *e = sgpg_model_for(fcinfo->flinfo, SGPG_TASK_MODELLER, img, name, version);
 	float	   *x = palloc(sizeof(float) * sg_nn_input_planes(&e->info) * e->in_size * e->in_size);
 	MemoryContext old;
 	sg_status	st;
@@ -165,8 +165,8 @@ scene_jsonb(const sg_scene *scene, const sg_image *img)
 }
 
 /*
- * lens_model(img, method, model, psf, survey, max_iterations, time_budget):
- * the lens_model_result of a stamp.
+ * lens_model(img, method, model, psf, survey, max_iterations, time_budget,
+ * version): the lens_model_result of a stamp.
  */
 Datum
 sglens_lens_model(PG_FUNCTION_ARGS)
@@ -183,9 +183,17 @@ sglens_lens_model(PG_FUNCTION_ARGS)
 	Datum		values[N_COLS];
 	bool		nulls[N_COLS];
 	sg_status	st;
+	const char *name,
+			   *version;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
+	name = PG_ARGISNULL(2) ? NULL : sgpg_text(PG_GETARG_DATUM(2));
+	version = PG_ARGISNULL(7) ? NULL : sgpg_text(PG_GETARG_DATUM(7));
+	if (version && !name)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a model version needs a model name")));
 	img = PG_GETARG_SGIMAGE(0);
 	m = parse_method(sgpg_text(PG_GETARG_DATUM(1)));
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
@@ -193,8 +201,7 @@ sglens_lens_model(PG_FUNCTION_ARGS)
 	memset(nulls, 0, sizeof(nulls));
 	opt = fit_options(fcinfo, img, 3, 4, 5, 6);
 	if (m != METHOD_FIT)
-		cnn = cnn_estimate(fcinfo, img, PG_ARGISNULL(2) ? NULL : sgpg_text(PG_GETARG_DATUM(2)),
-						   &opt, mean, sigma);
+		cnn = cnn_estimate(fcinfo, img, name, version, &opt, mean, sigma);
 	if (m == METHOD_CNN)
 	{
 		for (int k = 0; k < SG_LENS_NPARAMS; k++)
