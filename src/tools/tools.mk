@@ -68,6 +68,7 @@ MODELLER_SPACE_ARGS = --model sglens-modeller-space --survey Euclid --bands VIS 
 MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v3.sgw
 MODELLER_SPACE_LIGHT = models/sglens-modeller-space-v2.sgw
+MODELLER_SPACE_WIDE = models/sglens-modeller-space-v4.sgw
 # Space v3 (shipped, the default) and v4 (in training) see the stamp without
 # its lens light (--lens-light subtract, docs/lens_model.md), which measures
 # θ_E from the arcs far better than any network that also sees the lens
@@ -240,14 +241,21 @@ modellers-eval-ground: $(SGLENS_MODELEVAL)
 		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_GROUND)) \
 		> $(TRAIN_DIR)/eval-modeller-ground.md
 
+# eval_cnn_methods(model file, out .md): a further space modeller on the
+# held-out lenses, the CNN methods only ('fit' does not use the network)
+define eval_cnn_methods
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) --survey Euclid --bands VIS \
+		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --methods cnn,cnn+fit \
+		--rows $(call model_rows,$(1)) > $(2)
+endef
+
 modellers-eval-space: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
 		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_SPACE)) \
 		> $(TRAIN_DIR)/eval-modeller-space.md
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE_LIGHT) --survey Euclid --bands VIS \
-		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --methods cnn,cnn+fit \
-		--rows $(call model_rows,$(MODELLER_SPACE_LIGHT)) > $(TRAIN_DIR)/eval-modeller-space-light.md
+	$(call eval_cnn_methods,$(MODELLER_SPACE_LIGHT),$(TRAIN_DIR)/eval-modeller-space-light.md)
+	$(if $(wildcard $(MODELLER_SPACE_WIDE)),$(call eval_cnn_methods,$(MODELLER_SPACE_WIDE),$(TRAIN_DIR)/eval-modeller-space-wide.md))
 
 modellers-eval: modellers-eval-ground modellers-eval-space
 
@@ -275,6 +283,13 @@ modellers-eval: modellers-eval-ground modellers-eval-space
 	echo "methods only ('fit' does not use the network: the rows above)."; echo; \
 	echo '```'; echo "sglens-train $(MODELLER_SPACE_ARGS)"; echo '```'; echo; \
 	cat $(TRAIN_DIR)/eval-modeller-space-light.md; \
+	$(if $(wildcard $(MODELLER_SPACE_WIDE)),,exit 0;) \
+	echo; echo "## Space, the wider network without the lens light (opt-in): $(MODELLER_SPACE_WIDE)"; echo; \
+	echo "v2's network (24–192 channels) trained like v3 with \`make modellers-space-v4\`, the CNN methods"; \
+	echo "only. Its network pass takes twice v3's, so its 'cnn' is over 2 ms and it is not the default."; \
+	echo; echo '```'; echo "sglens-train $(MODELLER_SPACE_V4_ARGS)"; echo '```'; echo; \
+	echo "Training time: $$($(call training_time,modeller-space-v4)) s (one thread, in several runs)."; echo; \
+	cat $(TRAIN_DIR)/eval-modeller-space-wide.md; \
 	} > models/EVALUATION-modellers.md
 
 # The model-error floors of the fit's quoted errors (SG_FIT_FLOOR_* in
