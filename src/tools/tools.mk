@@ -131,9 +131,9 @@ modellers-space-v3 modellers-space-v4: modellers-space-%: $(SGLENS_TRAIN) $(SGLE
 	$(call train_modeller,$(MODELLER_SPACE_$(subst v,V,$*)_ARGS),space-$*)
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-space-$*-trained.sgw,Euclid,VIS,64,9202,modeller-space-$*,models/sglens-modeller-space-$*.sgw)
 
-modellers-ground-v3: modellers-ground-%: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
-	$(call train_modeller,$(MODELLER_GROUND_$(subst v,V,$*)_ARGS),ground-$*)
-	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-ground-$*-trained.sgw,LSST,g$(comma)r$(comma)i,48,9201,modeller-ground-$*,models/sglens-modeller-ground-$*.sgw)
+modellers-ground-v3: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
+	$(call train_modeller,$(MODELLER_GROUND_V3_ARGS),ground-v3)
+	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-ground-v3-trained.sgw,LSST,g$(comma)r$(comma)i,48,9201,modeller-ground-v3,models/sglens-modeller-ground-v3.sgw)
 
 models: models-ground models-space modellers-ground modellers-space modellers-space-v3
 
