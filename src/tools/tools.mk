@@ -69,6 +69,7 @@ MODELLER_GROUND = models/sglens-modeller-ground-v2.sgw
 MODELLER_SPACE = models/sglens-modeller-space-v3.sgw
 MODELLER_SPACE_LIGHT = models/sglens-modeller-space-v2.sgw
 MODELLER_SPACE_WIDE = models/sglens-modeller-space-v4.sgw
+MODELLER_GROUND_LIGHTLESS = models/sglens-modeller-ground-v3.sgw
 # Space v3 (shipped, the default) and v4 (in training) see the stamp without
 # its lens light (--lens-light subtract, docs/lens_model.md), which measures
 # θ_E from the arcs far better than any network that also sees the lens
@@ -240,22 +241,41 @@ modellers-eval-ground: $(SGLENS_MODELEVAL)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
 		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_GROUND)) \
 		> $(TRAIN_DIR)/eval-modeller-ground.md
+	$(if $(wildcard $(MODELLER_GROUND_LIGHTLESS)),$(call eval_cnn_methods,$(MODELLER_GROUND_LIGHTLESS),$(GROUND_HELDOUT),$(TRAIN_DIR)/eval-modeller-ground-lightless.md))
 
-# eval_cnn_methods(model file, out .md): a further space modeller on the
-# held-out lenses, the CNN methods only ('fit' does not use the network)
+# eval_cnn_methods(model file, held-out set, out .md): a further modeller on
+# the held-out lenses, the CNN methods only ('fit' does not use the network)
 define eval_cnn_methods
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) --survey Euclid --bands VIS \
-		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --methods cnn,cnn+fit \
-		--rows $(call model_rows,$(1)) > $(2)
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) $(2) --n $(MODELLER_EVAL_N) \
+		--methods cnn,cnn+fit --rows $(call model_rows,$(1)) > $(3)
 endef
+SPACE_HELDOUT = --survey Euclid --bands VIS --size 64 --seed 9102
+GROUND_HELDOUT = --survey LSST --bands g,r,i --size 48 --seed 9101
 
 modellers-eval-space: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
 		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_SPACE)) \
 		> $(TRAIN_DIR)/eval-modeller-space.md
-	$(call eval_cnn_methods,$(MODELLER_SPACE_LIGHT),$(TRAIN_DIR)/eval-modeller-space-light.md)
-	$(if $(wildcard $(MODELLER_SPACE_WIDE)),$(call eval_cnn_methods,$(MODELLER_SPACE_WIDE),$(TRAIN_DIR)/eval-modeller-space-wide.md))
+	$(call eval_cnn_methods,$(MODELLER_SPACE_LIGHT),$(SPACE_HELDOUT),$(TRAIN_DIR)/eval-modeller-space-light.md)
+	$(if $(wildcard $(MODELLER_SPACE_WIDE)),$(call eval_cnn_methods,$(MODELLER_SPACE_WIDE),$(SPACE_HELDOUT),$(TRAIN_DIR)/eval-modeller-space-wide.md))
+
+# opt_in_section(model file, title, make tag, training args, eval tag, text):
+# a section of EVALUATION-modellers.md for an opt-in modeller, written only
+# once its file exists
+SPACE_WIDE_NOTE = v2's network (24–192 channels) trained like v3 with \`make modellers-space-v4\`, \
+	the CNN methods only. Its network pass takes twice v3's, so its 'cnn' is over 2 ms and it is not the default.
+GROUND_LIGHTLESS_NOTE = v1's network (16–128 channels) trained on the stamps without their lens light \
+	with \`make modellers-ground-v3\`, the CNN methods only. Its 'cnn' first fits and removes the lens \
+	light in three bands, which takes over 2 ms, so it is not the default.
+define opt_in_section
+	$(if $(wildcard $(1)), \
+	echo; echo "## $(2) (opt-in): $(1)"; echo; \
+	echo "$(6)"; \
+	echo; echo '```'; echo "sglens-train $(4)"; echo '```'; echo; \
+	echo "Training time: $$($(call training_time,modeller-$(3))) s (one thread$(comma) in several runs)."; echo; \
+	cat $(TRAIN_DIR)/eval-modeller-$(5).md;)
+endef
 
 modellers-eval: modellers-eval-ground modellers-eval-space
 
@@ -283,13 +303,8 @@ modellers-eval: modellers-eval-ground modellers-eval-space
 	echo "methods only ('fit' does not use the network: the rows above)."; echo; \
 	echo '```'; echo "sglens-train $(MODELLER_SPACE_ARGS)"; echo '```'; echo; \
 	cat $(TRAIN_DIR)/eval-modeller-space-light.md; \
-	$(if $(wildcard $(MODELLER_SPACE_WIDE)),,exit 0;) \
-	echo; echo "## Space, the wider network without the lens light (opt-in): $(MODELLER_SPACE_WIDE)"; echo; \
-	echo "v2's network (24–192 channels) trained like v3 with \`make modellers-space-v4\`, the CNN methods"; \
-	echo "only. Its network pass takes twice v3's, so its 'cnn' is over 2 ms and it is not the default."; \
-	echo; echo '```'; echo "sglens-train $(MODELLER_SPACE_V4_ARGS)"; echo '```'; echo; \
-	echo "Training time: $$($(call training_time,modeller-space-v4)) s (one thread, in several runs)."; echo; \
-	cat $(TRAIN_DIR)/eval-modeller-space-wide.md; \
+	$(call opt_in_section,$(MODELLER_SPACE_WIDE),Space$(comma) the wider network without the lens light,space-v4,$(MODELLER_SPACE_V4_ARGS),space-wide,$(SPACE_WIDE_NOTE)) \
+	$(call opt_in_section,$(MODELLER_GROUND_LIGHTLESS),Ground$(comma) the network on stamps without their lens light,ground-v3,$(MODELLER_GROUND_V3_ARGS),ground-lightless,$(GROUND_LIGHTLESS_NOTE)) \
 	} > models/EVALUATION-modellers.md
 
 # The model-error floors of the fit's quoted errors (SG_FIT_FLOOR_* in
