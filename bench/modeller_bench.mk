@@ -3,7 +3,8 @@
 #   make bench_modeller_tta     averaged over the turns and flips of each stamp
 #                               (2,000 lenses per shipped default modeller)
 #   make bench_modeller_light   does θ_E follow the lens light? (1,000 lenses each;
-#                               space v2 sees the lens galaxy, v3 does not)
+#                               ground v2 and space v2 see the lens galaxy, space
+#                               v3 and the opt-in space v4 and ground v3 do not)
 MODELLER_TTA = $(BUILD)/bench/modeller_tta
 MODELLER_LIGHT = $(BUILD)/bench/modeller_light
 MODELLER_BENCH_ENV = OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=SKYLAKEX
@@ -21,5 +22,7 @@ bench_modeller_light: $(MODELLER_LIGHT)
 	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-ground-v2.sgw LSST g,r,i 1000 9101
 	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-space-v2.sgw Euclid VIS 1000 9102
 	$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-space-v3.sgw Euclid VIS 1000 9102
+	$(if $(wildcard models/sglens-modeller-space-v4.sgw),$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-space-v4.sgw Euclid VIS 1000 9102)
+	$(if $(wildcard models/sglens-modeller-ground-v3.sgw),$(MODELLER_BENCH_ENV) $(MODELLER_LIGHT) models/sglens-modeller-ground-v3.sgw LSST g$(comma)r$(comma)i 1000 9101)
 
 .PHONY: bench_modeller_tta bench_modeller_light
