@@ -136,7 +136,7 @@ modellers-ground-v3: $(SGLENS_TRAIN) $(SGLENS_MODELEVAL)
 	$(call train_modeller,$(MODELLER_GROUND_V3_ARGS),ground-v3)
 	$(call calibrate_cnn,$(TRAIN_DIR)/modeller-ground-v3-trained.sgw,LSST,g$(comma)r$(comma)i,48,9201,modeller-ground-v3,models/sglens-modeller-ground-v3.sgw)
 
-models: models-ground models-space modellers-ground modellers-space modellers-space-v3
+models: models-ground models-space modellers-ground modellers-space modellers-space-v3 modellers-space-v4
 
 .PHONY: models models-ground models-space modellers-ground modellers-space modellers-space-v3 modellers-space-v4 \
 	modellers-ground-v3
