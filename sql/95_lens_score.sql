@@ -85,6 +85,16 @@ FROM serial_scores a JOIN parallel_scores b USING (i);
 -- the models shipped with the extension are registered at CREATE EXTENSION
 SELECT name, version, kind, bands, input_size, pixel_scale, is_default, metrics ? 'auroc' AS has_metrics
 FROM sglens_model WHERE shipped AND task = 'finder' ORDER BY name, version;
+-- every model file installed with the extension is registered, byte for byte
+-- (a file added to models/ but not to 92_shipped_models.sql shows here), and
+-- no more shipped rows than files
+SELECT f AS installed_not_registered
+FROM pg_ls_dir((SELECT setting FROM pg_config WHERE name = 'SHAREDIR') || '/extension') f
+WHERE f ~ '^sglens-.*\.sg[bw]$'
+	AND NOT EXISTS (SELECT 1 FROM sglens_model m WHERE m.shipped AND m.weights = sg_shipped_model(f));
+SELECT (SELECT count(*) FROM sglens_model WHERE shipped) =
+	(SELECT count(*) FROM pg_ls_dir((SELECT setting FROM pg_config WHERE name = 'SHAREDIR') || '/extension') f
+	 WHERE f ~ '^sglens-.*\.sg[bw]$') AS one_row_per_file;
 -- the shipped ground finder separates lenses from non-lenses of the population
 -- (a property of the trained model, not a fixed number: lenses score higher on average)
 CREATE TABLE ground_sample AS
