@@ -115,6 +115,7 @@ typedef struct fit_model
 	sg_fit_should_stop should_stop;
 	void	   *stop_ctx;
 	double		half_width;		/* arcsec, half the smaller stamp side */
+	sg_image   *owned_img;		/* img when the model made it (fit_coarse.c) */
 } fit_model;
 
 /* Set up the model of img: PSFs, weights, work images; false on bad input. */
@@ -161,6 +162,16 @@ void		fit_knots_scene(const double *p, int n_knots, int nb,
 /* The lensed position (β) in the source plane of image-plane point (x, y) through p's mass. */
 void		fit_trace_point(const double *p, double x, double y, double *bx, double *by);
 
+/* ---- the 2×2-binned model of the subtraction's first round (fit_coarse.c) ---- */
+
+/*
+ * Set up coarse as fm's stamp binned 2×2, or leave it empty (img NULL) when
+ * the stamp cannot be binned (odd or under 32 pixels on a side, a PSF image,
+ * supersampling over 4); false only when out of memory.
+ */
+bool		fit_coarse_init(fit_model *coarse, const fit_model *fm, const sg_fit_options *opt,
+							sg_status *st);
+
 /* ---- stages and starting points (fit_lens.c, fit_start.c) ---- */
 
 /*
@@ -175,9 +186,11 @@ bool		fit_run_stage(fit_model *fm, fit_stage stage, double *p, int max_iteration
 /*
  * Fit the lens light alone (p[3..4], p[13..16]) from its moments, clipping
  * positive outliers (arcs) in rounds; leaves fm->clip 0 on clipped pixels.
+ * With a coarse model (fit_coarse_init; NULL or empty: none), the first
+ * round fits the binned stamp; the clipping and the later rounds are fm's.
  */
-bool		fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out,
-						   sg_status *st);
+bool		fit_lens_light(fit_model *fm, fit_model *coarse, double *p, double deadline,
+						   lm_outcome *out, sg_status *st);
 
 /*
  * The source's starting centre and size (p[7..12]) from the clipped arc

@@ -411,7 +411,7 @@ sg_fit_lens(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res, 
 			}
 	/* the lens light alone, with the arcs clipped */
 	if (ok)
-		ok = fit_lens_light(&fm, p, deadline, &out, st);
+		ok = fit_lens_light(&fm, NULL, p, deadline, &out, st);
 	if (ok && (clip = sg_malloc(fm.npix * sizeof(float))) == NULL)
 	{
 		sg_fail(st, SG_ERR_NOMEM, "out of memory in the fit");
@@ -502,7 +502,8 @@ sg_image *
 sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res,
 					   sg_status *st)
 {
-	fit_model	fm;
+	fit_model	fm,
+				coarse = {0};
 	lm_outcome	out = {0};
 	double		p[SG_FIT_MAXPARAMS] = {0},
 				t0 = sg_fit_clock(),
@@ -515,7 +516,8 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 	ok = fit_model_init(&fm, img, opt, st);
 	fm.dchi2_tol = SUBTRACT_DCHI2_TOL;
 	fm.light_cov = res != NULL;
-	if (ok && fit_lens_light(&fm, p, deadline, &out, st))
+	ok = ok && fit_coarse_init(&coarse, &fm, opt, st);
+	if (ok && fit_lens_light(&fm, &coarse, p, deadline, &out, st))
 		sub = sg_image_copy(img, st);
 	for (int b = 0; sub && b < fm.nb; b++)
 	{
@@ -536,6 +538,7 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 		res->seconds = sg_fit_clock() - t0;
 	}
 	sg_free(out.cov);
+	fit_model_free(&coarse);
 	fit_model_free(&fm);
 	return sub;
 }

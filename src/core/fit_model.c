@@ -194,6 +194,7 @@ fit_model_free(fit_model *fm)
 	for (int c = 0; c < FIT_NCOMPONENTS; c++)
 		sg_free(fm->shape[c]);
 	sg_free(fm->one);
+	sg_free(fm->owned_img);
 	memset(fm, 0, sizeof(*fm));
 }
 

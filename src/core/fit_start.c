@@ -189,11 +189,16 @@ clip_outliers(fit_model *fm, const double *r)
 }
 
 bool
-fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_status *st)
+fit_lens_light(fit_model *fm, fit_model *coarse, double *p, double deadline, lm_outcome *out,
+			   sg_status *st)
 {
 	int			nr = (int) (fm->npix * fm->nb);
 	double	   *r = sg_malloc(nr * sizeof(double));
-	bool		ok = r != NULL;
+	bool		ok = r != NULL,
+				use_coarse = coarse != NULL && coarse->img != NULL;
+	/* the first round keeps n = 4 (an early-type lens), so that bright arcs
+	 * cannot flatten the profile before they are clipped */
+	fit_stage	stage = FIT_LENS_LIGHT_N4;
 
 	if (!ok)
 	{
@@ -205,15 +210,14 @@ fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_st
 		fm->clip[i] = 1;
 	for (int round = 0; ok && round < CLIP_ROUNDS; round++)
 	{
+		bool		on_coarse = use_coarse && round == 0;
 		int			clipped;
 
-		/* the first round keeps n = 4 (an early-type lens), so that bright arcs
-		 * cannot flatten the profile before they are clipped; with
-		 * fm->light_cov each round leaves its covariance, the last one stays */
+		/* with fm->light_cov each fine round leaves its covariance, the last one stays */
 		sg_free(out->cov);
 		out->cov = NULL;
-		ok = fit_run_stage(fm, round == 0 ? FIT_LENS_LIGHT_N4 : FIT_LENS_LIGHT, p, 40, deadline,
-						   fm->light_cov, out, st);
+		ok = fit_run_stage(on_coarse ? coarse : fm, stage, p, 40, deadline,
+						   fm->light_cov && !on_coarse, out, st);
 		if (!ok)
 			break;
 		/* residuals with the clip: clipped pixels stay clipped, so only the others count */
@@ -221,8 +225,12 @@ fit_lens_light(fit_model *fm, double *p, double deadline, lm_outcome *out, sg_st
 		if (!ok)
 			break;
 		clipped = clip_outliers(fm, r);
-		if (clipped == 0)
+		if (clipped == 0 && !on_coarse)
 			break;
+		if (clipped == 0)
+			round = CLIP_ROUNDS - 2;	/* nothing more to clip: this stage's fine fit */
+		else
+			stage = FIT_LENS_LIGHT;
 	}
 	sg_free(r);
 	return ok;
