@@ -133,8 +133,10 @@ bool		sg_fit_lens(const sg_image *img, const sg_fit_options *opt,
 
 /*
  * Fit an elliptical Sérsic lens light (shared shape, an amplitude per band)
- * with positive outliers (arcs, neighbours) clipped in three rounds, and
- * return img minus that model (sg_malloc'd; NaN pixels stay NaN).  res (may
+ * with positive outliers (arcs, neighbours) clipped in three rounds (the
+ * first, before any clipping, on the stamp binned 2×2 when its sides are
+ * even and at least 32 and no PSF image is given), and return img minus
+ * that model (sg_malloc'd; NaN pixels stay NaN).  res (may
  * be NULL) gets the lens-light parameters in params[3..4] and [13..16], and
  * their statistical 1σ errors (from (JᵀJ)⁻¹, the clip kept; NaN when
  * singular) in errors[] and stat_errors[]; computing them costs one more
