@@ -68,7 +68,7 @@ fit_coarse_init(fit_model *coarse, const fit_model *fm, const sg_fit_options *op
 	copt.supersampling = 2 * opt->supersampling;
 	if (!fit_model_init(coarse, bin, &copt, &cst))
 	{
-		/* only running out of memory is an error: otherwise no coarse rounds */
+		/* only running out of memory is an error: otherwise no binned round */
 		fit_model_free(coarse);
 		sg_free(bin);
 		if (cst.code != SG_ERR_NOMEM)
