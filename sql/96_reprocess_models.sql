@@ -2,7 +2,7 @@
 -- lens_model() on the scored rows above a score, in committed batches, into
 -- the results table, and re-models rows when the default modeller changes.
 
--- this test uses the shipped default finders and modellers
+-- this test uses the newest shipped finders and modellers
 CREATE TEMP TABLE remodel_saved_defaults AS SELECT name, version FROM sglens_model WHERE is_default;
 UPDATE sglens_model SET is_default = false WHERE is_default;
 UPDATE sglens_model SET is_default = true WHERE shipped AND name LIKE 'sglens-finder-%'

@@ -6,8 +6,9 @@
 -- Earlier versions stay registered for results that name them: finders v1
 -- (three stages), space finder v2 (25,000 steps), modellers v1 (16–128
 -- channels) and space modeller v2 (24–192 channels; it sees the lens light).
--- Space modeller v4 (v2's channels on the stamp without its lens light) is
--- opt-in: its 'cnn' takes over 2 ms.
+-- Space modeller v4 (v2's channels on the stamp without its lens light) and
+-- ground modeller v3 (v1's channels on the stamp without its lens light) are
+-- opt-in: their 'cnn' takes about 2 ms.
 -- The defaults are finders ground v2 and space v3 (four stages, 25,000 and
 -- 45,000 steps) and modellers ground v2 (24–192 channels, 40,000 steps,
 -- calibrated) and space v3 (16–128 channels on the stamp without its lens
@@ -36,7 +37,8 @@ FROM (VALUES
 	(10, 'sglens-modeller-space-v1.sgw', false, 'space modeller', '{}'),
 	(11, 'sglens-modeller-space-v2.sgw', false, 'space modeller', '{}'),
 	(12, 'sglens-modeller-space-v3.sgw', true, 'space modeller', '{}'),
-	(13, 'sglens-modeller-space-v4.sgw', false, 'space modeller', '{}')
+	(13, 'sglens-modeller-space-v4.sgw', false, 'space modeller', '{}'),
+	(14, 'sglens-modeller-ground-v3.sgw', false, 'ground modeller', '{}')
 ) AS m (ord, file, make_default, heldout_set, figures)
 JOIN heldout h USING (heldout_set)
 ORDER BY m.ord;
