@@ -237,10 +237,14 @@ MODELLER_EVAL_N = 2000
 # model_rows(model file): its rows file
 model_rows = $(TRAIN_DIR)/$(basename $(notdir $(1)))-eval.tsv
 
+# the held-out lenses of each survey
+GROUND_HELDOUT = --survey LSST --bands g,r,i --size 48 --seed 9101
+SPACE_HELDOUT = --survey Euclid --bands VIS --size 64 --seed 9102
+
 modellers-eval-ground: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
-		--size 48 --seed 9101 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_GROUND)) \
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) $(GROUND_HELDOUT) \
+		--n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_GROUND)) \
 		> $(TRAIN_DIR)/eval-modeller-ground.md
 	$(if $(wildcard $(MODELLER_GROUND_LIGHTLESS)),$(call eval_cnn_methods,$(MODELLER_GROUND_LIGHTLESS),$(GROUND_HELDOUT),$(TRAIN_DIR)/eval-modeller-ground-lightless.md))
 
@@ -250,25 +254,23 @@ define eval_cnn_methods
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) $(2) --n $(MODELLER_EVAL_N) \
 		--methods cnn,cnn+fit --rows $(call model_rows,$(1)) > $(3)
 endef
-SPACE_HELDOUT = --survey Euclid --bands VIS --size 64 --seed 9102
-GROUND_HELDOUT = --survey LSST --bands g,r,i --size 48 --seed 9101
 
 modellers-eval-space: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
-		--size 64 --seed 9102 --n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_SPACE)) \
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) $(SPACE_HELDOUT) \
+		--n $(MODELLER_EVAL_N) --rows $(call model_rows,$(MODELLER_SPACE)) \
 		> $(TRAIN_DIR)/eval-modeller-space.md
 	$(call eval_cnn_methods,$(MODELLER_SPACE_LIGHT),$(SPACE_HELDOUT),$(TRAIN_DIR)/eval-modeller-space-light.md)
 	$(if $(wildcard $(MODELLER_SPACE_WIDE)),$(call eval_cnn_methods,$(MODELLER_SPACE_WIDE),$(SPACE_HELDOUT),$(TRAIN_DIR)/eval-modeller-space-wide.md))
 
-# opt_in_section(model file, title, make tag, training args, eval tag, text):
-# a section of EVALUATION-modellers.md for an opt-in modeller, written only
-# once its file exists
 SPACE_WIDE_NOTE = v2's network (24–192 channels) trained like v3 with \`make modellers-space-v4\`, \
-	the CNN methods only. Its network pass takes twice v3's, so its 'cnn' is over 2 ms and it is not the default.
+	the CNN methods only. Its network pass takes twice v3's, so its 'cnn' takes about 2 ms, with no margin, and it is not the default.
 GROUND_LIGHTLESS_NOTE = v1's network (16–128 channels) trained on the stamps without their lens light \
 	with \`make modellers-ground-v3\`, the CNN methods only. Its 'cnn' first fits and removes the lens \
 	light in three bands and takes about 2.1 ms, so it is not the default.
+# opt_in_section(model file, title, make tag, training args, eval tag, text):
+# a section of EVALUATION-modellers.md for an opt-in modeller, written only
+# once its file exists
 define opt_in_section
 	$(if $(wildcard $(1)), \
 	echo; echo "## $(2) (opt-in): $(1)"; echo; \
