@@ -139,8 +139,9 @@ bool		sg_fit_lens(const sg_image *img, const sg_fit_options *opt,
  * that model (sg_malloc'd; NaN pixels stay NaN).  res (may
  * be NULL) gets the lens-light parameters in params[3..4] and [13..16], and
  * their statistical 1σ errors (from (JᵀJ)⁻¹, the clip kept; NaN when
- * singular) in errors[] and stat_errors[]; computing them costs one more
- * Jacobian, about a tenth of the fit.
+ * singular; from the last round's own Jacobian) in errors[] and
+ * stat_errors[], and in arc_snr the significance of the clipped light
+ * above the fitted one, sqrt(Σ (residual/σ)²).
  */
 sg_image   *sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt,
 								   sg_fit_result *res, sg_status *st);

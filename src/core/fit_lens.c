@@ -498,6 +498,33 @@ lens_light_errors(const fit_model *fm, const lm_outcome *out, sg_fit_result *res
 		res->errors[idx[i]] = res->stat_errors[idx[i]] = sqrt(out->cov[i * n + i]);
 }
 
+/*
+ * The significance of what the lens-light fit clipped (the arcs, mostly):
+ * sqrt(Σ ((data − light)/σ)²) over the clipped pixels of every band where
+ * the light falls short.
+ */
+static double
+clipped_significance(const fit_model *fm)
+{
+	double		sum = 0;
+
+	for (int b = 0; b < fm->nb; b++)
+	{
+		const float *l = sg_image_band_pixels(fm->shape[FIT_COMPONENT_LIGHT], b),
+				   *d = fm->data + (size_t) b * fm->npix,
+				   *w = fm->inv_sigma + (size_t) b * fm->npix;
+
+		for (size_t i = 0; i < fm->npix; i++)
+		{
+			double		r = (d[i] - fm->amp[FIT_COMPONENT_LIGHT][b] * l[i]) * w[i];
+
+			if (fm->clip[i] == 0 && r > 0)
+				sum += r * r;
+		}
+	}
+	return sqrt(sum);
+}
+
 sg_image *
 sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_result *res,
 					   sg_status *st)
@@ -534,6 +561,7 @@ sg_subtract_lens_light(const sg_image *img, const sg_fit_options *opt, sg_fit_re
 		res->iterations = out.iterations;
 		res->evaluations = out.evaluations;
 		res->converged = out.converged;
+		res->arc_snr = clipped_significance(&fm);
 		lens_light_errors(&fm, &out, res);
 		res->seconds = sg_fit_clock() - t0;
 	}

@@ -9,19 +9,40 @@
 
 #include "sglens/nn_predict.h"
 
-/* Replace (m, s) by its inverse-variance mean with a measurement v ± t. */
+/*
+ * Replace (m, s) by the best linear unbiased mean of it and a measurement
+ * v ± t whose error has correlation rho with its own; the covariance is
+ * capped so that neither weight turns negative (the mean stays between the
+ * two, at the more precise one when the cap binds).
+ */
 static void
-combine(double *m, double *s, double v, double t)
+combine(double *m, double *s, double v, double t, double rho)
 {
-	double		wn,
-				wl;
+	double		c,
+				d;
 
 	if (!(t > 0) || !isfinite(t) || !isfinite(v) || !(*s > 0))
 		return;
-	wn = 1.0 / (*s * *s);
-	wl = 1.0 / (t * t);
-	*m = (wn * *m + wl * v) / (wn + wl);
-	*s = 1.0 / sqrt(wn + wl);
+	c = fmin(rho * *s * t, fmin(*s * *s, t * t));
+	d = *s * *s + t * t - 2 * c;
+	if (!(d > 0))
+		return;
+	*m = ((t * t - c) * *m + (*s * *s - c) * v) / d;
+	*s = sqrt((*s * *s * t * t - c * c) / d);
+}
+
+double
+sg_nn_light_sigma(const sg_fit_result *light, int k, double pixel_scale, double theta_e)
+{
+	double		snr = isfinite(light->arc_snr) ? light->arc_snr : 0,
+				theta = isfinite(theta_e) ? fmax(theta_e, SG_NN_LIGHT_THETA_MIN) : 1.0;
+
+	/* e1, e2 of the light are its parameters 15, 16; the centre is 3, 4 of both */
+	if (k == 1 || k == 2)
+		return hypot(light->stat_errors[14 + k], SG_NN_LIGHT_E_SCATTER);
+	return hypot(light->stat_errors[k],
+				 hypot(SG_NN_LIGHT_CENTER_FLOOR,
+					   SG_NN_LIGHT_CENTER_PX_PER_SNR * snr * pixel_scale) / theta);
 }
 
 void
@@ -30,12 +51,8 @@ sg_nn_add_lens_light(const sg_nn_info *info, const sg_fit_result *light, double 
 {
 	if (info->norm != SG_NN_NORM_SUBTRACTED || light->nbands == 0)
 		return;
-	/* e1, e2 of the mass (1, 2) and of the light (15, 16) */
-	for (int k = 1; k <= 2; k++)
-		combine(&mean[k], &sigma[k], light->params[14 + k],
-				hypot(light->stat_errors[14 + k], SG_NN_LIGHT_E_SCATTER));
-	/* the centre (3, 4) of both */
-	for (int k = 3; k <= 4; k++)
-		combine(&mean[k], &sigma[k], light->params[k],
-				hypot(light->stat_errors[k], SG_NN_LIGHT_CENTER_FLOOR_PX * info->pixel_scale));
+	for (int k = 1; k <= 4; k++)
+		combine(&mean[k], &sigma[k], light->params[k <= 2 ? 14 + k : k],
+				sg_nn_light_sigma(light, k, info->pixel_scale, mean[0]),
+				k <= 2 ? SG_NN_LIGHT_E_CORRELATION : 0);
 }

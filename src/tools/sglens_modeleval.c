@@ -5,6 +5,7 @@
  *                     --n 2000 --rows FILE [--weights MODELLER.sgw]
  *                     [--methods cnn,fit,cnn+fit] [--max-iterations N]
  *                     [--max-knots K] [--statistical-errors] [--calibrate OUT.sgw]
+ *                     [--light FILE]
  *
  * Simulates members 0 .. n−1 of a population of lenses (the sampler with
  * lens fraction 1, never used in training), models each with every method
@@ -16,6 +17,12 @@
  * the network's own estimates, which the calibration scales; otherwise, as
  * in lens_model, a model trained without the lens light has the fitted
  * light's centre and ellipticity folded in (sg_nn_add_lens_light).
+ * With --light, a modeller trained without the lens light also writes, per
+ * member, to that file (overwritten): id, the subtraction's arc_snr, the
+ * truth×7, the network's own mean×7 and σ×7, and the fitted light's e1, e2,
+ * center_x, center_y and their statistical 1σ (the input of
+ * bench/light_floor.py, which measures sg_nn_add_lens_light's constants;
+ * give it a fresh rows FILE, as only members modelled now get a row).
  * Rows already in FILE are kept and not recomputed, so a killed run goes on
  * where it stopped.  Then it prints, as Markdown, per method and arc S/N
  * bin (and for smooth and clumpy sources at S/N >= 20): the fraction converged, the median and 68% interval of the θ_E
@@ -55,6 +62,7 @@ typedef struct options
 	int			max_knots;
 	bool		statistical;	/* write the fit's statistical errors, without the floors */
 	const char *calibrated;		/* write the CNN calibrated on these lenses here */
+	const char *light;			/* write the network's own and the light's estimates here */
 	uint64_t	seed;
 } options;
 
@@ -79,7 +87,7 @@ usage(void)
 	fprintf(stderr,
 			"usage: sglens-modeleval --survey NAME --bands a,b --size N --seed S --n N --rows FILE\n"
 			"       [--weights MODELLER.sgw] [--methods cnn,fit,cnn+fit] [--max-iterations N]\n"
-			"       [--max-knots K] [--statistical-errors] [--calibrate OUT.sgw]\n");
+			"       [--max-knots K] [--statistical-errors] [--calibrate OUT.sgw] [--light FILE]\n");
 	exit(2);
 }
 
@@ -91,7 +99,7 @@ parse_options(int argc, char **argv, options *o)
 		{"seed", 1, 0, 's'}, {"n", 1, 0, 'n'}, {"rows", 1, 0, 'r'},
 		{"weights", 1, 0, 'w'}, {"methods", 1, 0, 'm'}, {"max-iterations", 1, 0, 'i'},
 		{"max-knots", 1, 0, 'k'}, {"statistical-errors", 0, 0, 'E'}, {"calibrate", 1, 0, 'C'},
-		{0, 0, 0, 0}
+		{"light", 1, 0, 'L'}, {0, 0, 0, 0}
 	};
 	int			c;
 
@@ -139,6 +147,9 @@ parse_options(int argc, char **argv, options *o)
 				break;
 			case 'C':
 				o->calibrated = optarg;
+				break;
+			case 'L':
+				o->light = optarg;
 				break;
 			default:
 				usage();
@@ -225,10 +236,29 @@ done_already(const row *rows, int n, int id, int method)
 	return false;
 }
 
+/*
+ * One --light row: the network's own estimate of member id and the fitted
+ * light's, before sg_nn_add_lens_light combines them.
+ */
+static void
+write_light_row(FILE *f, int id, const double *truth, const double *mean, const double *sigma,
+				const sg_fit_result *light)
+{
+	static const int light_params[] = {15, 16, 3, 4};	/* e1, e2, center_x, center_y */
+
+	fprintf(f, "%d\t%.5g", id, light->arc_snr);
+	for (int k = 0; k < 3 * K; k++)
+		fprintf(f, "\t%.6g", k < K ? truth[k] : k < 2 * K ? mean[k - K] : sigma[k - 2 * K]);
+	for (int k = 0; k < 8; k++)
+		fprintf(f, "\t%.6g", k < 4 ? light->params[light_params[k]] :
+				light->stat_errors[light_params[k - 4]]);
+	fprintf(f, "\n");
+}
+
 /* Model member id with every wanted method; append the rows. */
 static void
 model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn_model *cnn,
-			 int id, const row *rows, int nrows, FILE *out)
+			 int id, const row *rows, int nrows, FILE *out, FILE *light_out)
 {
 	sg_status	st = {0};
 	sg_scene   *scene = malloc(sizeof(sg_scene));
@@ -284,6 +314,8 @@ model_member(const options *o, const sg_survey *sv, sg_dataset_spec *spec, sg_nn
 		{
 			if (!sg_nn_predict_lens(cnn, x, mean, sigma, &st))
 				tool_die("CNN", &st);
+			if (light_out && light.nbands > 0)
+				write_light_row(light_out, id, meta.params, mean, sigma, &light);
 			/* as lens_model does, but the calibration scales the network's own */
 			if (!o->calibrated)
 				sg_nn_add_lens_light(&spec->info, &light, mean, sigma);
@@ -493,7 +525,8 @@ main(int argc, char **argv)
 	sg_dataset_spec spec;
 	row		   *rows;
 	int			nrows;
-	FILE	   *out;
+	FILE	   *out,
+			   *light = NULL;
 
 	tool_init("sglens-modeleval");
 	parse_options(argc, argv, &o);
@@ -523,9 +556,13 @@ main(int argc, char **argv)
 	out = fopen(o.rows, "a");
 	if (out == NULL)
 		tool_die(o.rows, NULL);
+	if (o.light && (light = fopen(o.light, "w")) == NULL)
+		tool_die(o.light, NULL);
 	for (int id = 0; id < o.n; id++)
-		model_member(&o, &sv, &spec, cnn, id, rows, nrows, out);
+		model_member(&o, &sv, &spec, cnn, id, rows, nrows, out, light);
 	fclose(out);
+	if (light && fclose(light) != 0)
+		tool_die(o.light, NULL);
 	free(rows);
 	rows = read_rows(o.rows, &nrows);
 	print_summary(&o, rows, nrows);

@@ -314,14 +314,38 @@ modellers-eval: modellers-eval-ground modellers-eval-space
 # include/sglens/fit.h): 'cnn+fit' on 1,000 + 1,000 calibration lenses
 # (population seeds 9201 and 9202, never used for evaluation), statistical
 # errors only, then bench/fit_error_floor.py.
+GROUND_CALIBRATION = --survey LSST --bands g,r,i --size 48 --seed 9201
+SPACE_CALIBRATION = --survey Euclid --bands VIS --size 64 --seed 9202
+
 modellers-calibrate: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) --survey LSST --bands g,r,i \
-		--size 48 --seed 9201 --n 1000 --methods cnn+fit --statistical-errors \
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_GROUND) $(GROUND_CALIBRATION) \
+		--n 1000 --methods cnn+fit --statistical-errors \
 		--rows $(TRAIN_DIR)/modeller-ground-calibration.tsv > /dev/null
-	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) --survey Euclid --bands VIS \
-		--size 64 --seed 9202 --n 1000 --methods cnn+fit --statistical-errors \
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(MODELLER_SPACE) $(SPACE_CALIBRATION) \
+		--n 1000 --methods cnn+fit --statistical-errors \
 		--rows $(TRAIN_DIR)/modeller-space-calibration.tsv > /dev/null
 	python3 bench/fit_error_floor.py $(TRAIN_DIR)/modeller-ground-calibration.tsv \
 		$(TRAIN_DIR)/modeller-space-calibration.tsv
-.PHONY: modellers-eval modellers-eval-ground modellers-eval-space modellers-calibrate
+
+# The fitted lens light as a measurement of the mass (SG_NN_LIGHT_* in
+# include/sglens/nn_predict.h): each shipped modeller trained without the
+# lens light, 'cnn' on 2,000 calibration lenses (seeds 9201 and 9202), its
+# network's and the light's estimates written apart, then
+# bench/light_floor.py.
+# light_rows(model file, calibration set): its --light rows, afresh
+light_rows = rm -f $(TRAIN_DIR)/$(basename $(notdir $(1)))-light.tsv; \
+	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) $(2) --n 2000 --methods cnn \
+		--rows $(TRAIN_DIR)/$(basename $(notdir $(1)))-light.tsv \
+		--light $(TRAIN_DIR)/$(basename $(notdir $(1))).light > /dev/null
+modellers-light-floor: $(SGLENS_MODELEVAL)
+	@mkdir -p $(TRAIN_DIR)
+	$(call light_rows,$(MODELLER_GROUND_LIGHTLESS),$(GROUND_CALIBRATION))
+	$(call light_rows,$(MODELLER_SPACE),$(SPACE_CALIBRATION))
+	$(call light_rows,$(MODELLER_SPACE_WIDE),$(SPACE_CALIBRATION))
+	python3 bench/light_floor.py \
+		$(TRAIN_DIR)/$(basename $(notdir $(MODELLER_GROUND_LIGHTLESS))).light:0.2 \
+		$(TRAIN_DIR)/$(basename $(notdir $(MODELLER_SPACE))).light:0.1 \
+		$(TRAIN_DIR)/$(basename $(notdir $(MODELLER_SPACE_WIDE))).light:0.1
+.PHONY: modellers-eval modellers-eval-ground modellers-eval-space modellers-calibrate \
+	modellers-light-floor

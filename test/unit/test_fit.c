@@ -319,21 +319,24 @@ test_lens_light_errors(void)
 
 /*
  * A modeller that never sees the lens light takes the fitted light's centre
- * and ellipticity as a second measurement: the inverse-variance mean, with
- * the centre floor and the ellipticity scatter added to the light's errors;
- * θ_E and the shear stay the network's, and any other model is untouched.
+ * and ellipticity as a second measurement: the best linear unbiased mean of
+ * the two, the ellipticity's errors correlated, the light's centre error
+ * growing with its arc_snr and as θ_E shrinks; θ_E and the shear stay the
+ * network's, and any
+ * other model is untouched.
  */
 static void
 test_light_prior(void)
 {
 	sg_nn_info	info = {.pixel_scale = 0.2,.norm = SG_NN_NORM_SUBTRACTED};
-	sg_fit_result light = {.nbands = 1};
+	sg_fit_result light = {.nbands = 1,.arc_snr = 300};
 	const double net_mean[SG_LENS_NPARAMS] = {1.2, 0.1, -0.02, 0.05, -0.03, 0.01, 0.02};
 	const double net_sigma[SG_LENS_NPARAMS] = {0.06, 0.05, 0.05, 0.05, 0.05, 0.03, 0.03};
 	double		mean[SG_LENS_NPARAMS],
 				sigma[SG_LENS_NPARAMS],
 				t_e = hypot(0.002, SG_NN_LIGHT_E_SCATTER),
-				t_c = hypot(0.0004, SG_NN_LIGHT_CENTER_FLOOR_PX * 0.2);
+				t_c = sqrt(0.0004 * 0.0004 + (SG_NN_LIGHT_CENTER_FLOOR * SG_NN_LIGHT_CENTER_FLOOR +
+										  pow(SG_NN_LIGHT_CENTER_PX_PER_SNR * 300 * 0.2, 2)) / (1.2 * 1.2));
 
 	light.params[15] = 0.2;
 	light.params[16] = 0.0;
@@ -341,23 +344,57 @@ test_light_prior(void)
 	light.params[4] = 0.01;
 	light.stat_errors[15] = light.stat_errors[16] = 0.002;
 	light.stat_errors[3] = light.stat_errors[4] = 0.0004;
+	CHECK(fabs(sg_nn_light_sigma(&light, 1, 0.2, 1.2) - t_e) < 1e-15);
+	CHECK(fabs(sg_nn_light_sigma(&light, 3, 0.2, 1.2) - t_c) < 1e-15);
+	/* arcs closer to the galaxy: a wider centre, down to SG_NN_LIGHT_THETA_MIN */
+	CHECK(sg_nn_light_sigma(&light, 3, 0.2, 0.5) > t_c);
+	CHECK(sg_nn_light_sigma(&light, 3, 0.2, 0.01) == sg_nn_light_sigma(&light, 3, 0.2, SG_NN_LIGHT_THETA_MIN));
+	CHECK(sg_nn_light_sigma(&light, 1, 0.2, 0.5) == t_e);
 	memcpy(mean, net_mean, sizeof(mean));
 	memcpy(sigma, net_sigma, sizeof(sigma));
 	sg_nn_add_lens_light(&info, &light, mean, sigma);
 	for (int k = 1; k <= 4; k++)
 	{
+		/* two measurements with covariance [[s², c], [c, t²]] */
 		double		v = light.params[k <= 2 ? 14 + k : k],
+					s2 = net_sigma[k] * net_sigma[k],
 					t = k <= 2 ? t_e : t_c,
-					wn = 1 / (net_sigma[k] * net_sigma[k]),
-					wl = 1 / (t * t);
+					c = k <= 2 ? SG_NN_LIGHT_E_CORRELATION * net_sigma[k] * t : 0,
+					d = s2 + t * t - 2 * c;
 
-		CHECK(fabs(mean[k] - (wn * net_mean[k] + wl * v) / (wn + wl)) < 1e-12);
-		CHECK(fabs(sigma[k] - 1 / sqrt(wn + wl)) < 1e-12);
+		CHECK(fabs(mean[k] - ((t * t - c) * net_mean[k] + (s2 - c) * v) / d) < 1e-12);
+		CHECK(fabs(sigma[k] - sqrt((s2 * t * t - c * c) / d)) < 1e-12);
+		/* the mean lies between the two, and is surer than either */
+		CHECK((mean[k] - net_mean[k]) * (mean[k] - v) <= 0);
+		CHECK(sigma[k] < fmin(net_sigma[k], t));
 	}
 	/* the centre is then nearly the light's, the ellipticity halfway */
-	CHECK(fabs(mean[3] - 0.0) < 0.001 && fabs(mean[1] - 0.15) < 0.01);
+	CHECK(fabs(mean[3] - 0.0) < 0.002 && fabs(mean[1] - 0.15) < 0.01);
 	CHECK(mean[0] == net_mean[0] && sigma[0] == net_sigma[0]);
 	CHECK(mean[5] == net_mean[5] && mean[6] == net_mean[6] && sigma[6] == net_sigma[6]);
+	/* brighter arcs: the light's centre counts for less */
+	{
+		sg_fit_result bright = light;
+		double		m2[SG_LENS_NPARAMS],
+					s2[SG_LENS_NPARAMS];
+
+		bright.arc_snr = 3000;
+		memcpy(m2, net_mean, sizeof(m2));
+		memcpy(s2, net_sigma, sizeof(s2));
+		sg_nn_add_lens_light(&info, &bright, m2, s2);
+		CHECK(fabs(m2[3] - net_mean[3]) < fabs(mean[3] - net_mean[3]) && s2[3] > sigma[3]);
+	}
+	/* a network much less sure than the light: the light's alone, never beyond it */
+	{
+		double		m2[SG_LENS_NPARAMS],
+					s2[SG_LENS_NPARAMS];
+
+		memcpy(m2, net_mean, sizeof(m2));
+		for (int k = 0; k < SG_LENS_NPARAMS; k++)
+			s2[k] = 1.0;
+		sg_nn_add_lens_light(&info, &light, m2, s2);
+		CHECK(fabs(m2[1] - light.params[15]) < 1e-12 && fabs(s2[1] - t_e) < 1e-12);
+	}
 	/* a model that sees the lens light, no light, or a light without errors: untouched */
 	for (int c = 0; c < 3; c++)
 	{
