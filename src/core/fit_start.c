@@ -220,7 +220,14 @@ fit_lens_light(fit_model *fm, fit_model *coarse, double *p, double deadline, lm_
 						   fm->light_cov && !on_coarse, out, st);
 		if (!ok)
 			break;
-		/* residuals with the clip: clipped pixels stay clipped, so only the others count */
+		/*
+		 * residuals with the clip: clipped pixels stay clipped, so only the
+		 * others count.  After the binned round they are the stamp's own
+		 * model's at the binned optimum, whose R_sersic is small (the binned
+		 * model misses the cusp): a bright light loses some of its wings to
+		 * the clip too, but the arcs are clipped early, which measured
+		 * better (bench/RESULTS.md, "The fitted light's errors")
+		 */
 		ok = fit_model_residuals(fm, p, r, st);
 		if (!ok)
 			break;

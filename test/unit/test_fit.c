@@ -228,7 +228,11 @@ test_error_calibration(void)
 	free(sc);
 }
 
-/* Lens light only: subtracting the fitted light leaves noise; the fit finds no arcs. */
+/*
+ * Lens light only: subtracting the fitted light leaves noise, the clipped
+ * light is not significant, and the fit finds no arcs; with arcs, the
+ * clipped light is.
+ */
 static void
 test_lens_light(void)
 {
@@ -239,7 +243,8 @@ test_lens_light(void)
 	sg_fit_options o = sg_fit_defaults();
 	sg_fit_result res;
 	sg_status	st = {0};
-	double		chi2 = 0;
+	double		chi2 = 0,
+				no_arcs;
 	size_t		n = 0;
 
 	lsst(&sv);
@@ -261,12 +266,34 @@ test_lens_light(void)
 	CHECK(chi2 / n > 0.9 && chi2 / n < 1.15);
 	CHECK(fabs(res.params[13] - 1.0) < 0.1 && fabs(res.params[14] - 4) < 0.4);
 	CHECK(fabs(res.params[3] - truth[3]) < 0.02);
+	/* (the binned first round's clip takes some of a bright light's wings) */
+	printf("clipped light's significance: %.1f without arcs\n", res.arc_snr);
+	CHECK(res.arc_snr >= 0 && res.arc_snr < 100);
+	no_arcs = res.arc_snr;
 	CHECK(sg_fit_lens(img, &o, &res, &st));
 	CHECK(!res.converged);
 	printf("no arcs: %s\n", res.note);
 	CHECK(strstr(res.note, "lensed light") != NULL);
 	sg_free(sub);
 	sg_free(img);
+	/*
+	 * with arcs, the clipped light's significance is theirs: the order of the
+	 * full fit's (which refits the light on every pixel, so that the light
+	 * takes some of the arcs' flux, and comes out lower)
+	 */
+	{
+		sg_fit_result full;
+
+		make_scene(&sv, 23.0, 19.0, sc);
+		img = make_stamp(sc, &sv, 9);
+		sub = sg_subtract_lens_light(img, &o, &res, &st);
+		CHECK(sub != NULL && sg_fit_lens(img, &o, &full, &st) && full.converged);
+		printf("with arcs: clipped light's significance %.1f, the full fit's arc_snr %.1f\n",
+			   res.arc_snr, full.arc_snr);
+		CHECK(res.arc_snr > 10 * no_arcs && res.arc_snr > full.arc_snr && res.arc_snr < 2 * full.arc_snr);
+		sg_free(sub);
+		sg_free(img);
+	}
 	free(sc);
 }
 
