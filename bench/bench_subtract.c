@@ -5,7 +5,7 @@
  * fitted light measures the mass's centre and ellipticity (the constants
  * of sg_nn_add_lens_light, nn_predict.h).
  *
- *   build/bench/bench_subtract [N [space|ground [ROWS.tsv]]]
+ *   build/bench/bench_subtract [N [space|ground]]
  *
  * For N members (default 500) of the calibration populations (seed 9202
  * Euclid VIS, 64×64, 0.1"/px; seed 9201 LSST g,r,i, 48×48, 0.2"/px; never
@@ -14,11 +14,8 @@
  * evaluations, and per component of the light's centre and ellipticity
  * against the mass's: the 68th percentile of |light − mass| and how often
  * the 1σ that sg_nn_add_lens_light gives the light (for the true θ_E, where
- * lens_model has the network's) covers the mass.  With
- * ROWS.tsv, also writes per lens: the light's arc_snr (the clipped light's
- * significance), the light − mass differences of centre x, y (pixels) and
- * e1, e2, and the light's statistical 1σ of the four (the input of
- * bench/light_floor.py).  One thread; run it on an idle core.
+ * lens_model has the network's) covers the mass.  One thread; run it on
+ * an idle core.
  */
 #include <math.h>
 #include <stdio.h>
@@ -45,7 +42,7 @@ die(const char *what, const sg_status *st)
 
 /* Time the subtraction on n members of survey's population; print one row. */
 static void
-bench_survey(const char *survey, const char *bands, int size, uint64_t seed, int n, FILE *rows)
+bench_survey(const char *survey, const char *bands, int size, uint64_t seed, int n)
 {
 	sg_status	st = {0};
 	sg_survey	sv;
@@ -102,13 +99,6 @@ bench_survey(const char *survey, const char *bands, int size, uint64_t seed, int
 			covered_centre += dc <= sg_nn_light_sigma(&light, 3 + k, sv.pixel_scale, mass[0]);
 			covered_e += de <= sg_nn_light_sigma(&light, 1 + k, sv.pixel_scale, mass[0]);
 		}
-		if (rows)
-			fprintf(rows, "%d\t%.3f\t%.5f\t%.5f\t%.5f\t%.5f\t%.3g\t%.3g\t%.3g\t%.3g\n",
-					id, light.arc_snr, (light.params[3] - mass[3]) / sv.pixel_scale,
-					(light.params[4] - mass[4]) / sv.pixel_scale, light.params[15] - mass[1],
-					light.params[16] - mass[2], light.stat_errors[3] / sv.pixel_scale,
-					light.stat_errors[4] / sv.pixel_scale, light.stat_errors[15],
-					light.stat_errors[16]);
 		sg_free(img);
 	}
 	printf("| %s %s %dx%d | %d | %.2f ms | %.2f ms | %.0f | %.0f | %.3f px, %.0f%% | %.4f, %.0f%% |\n",
@@ -130,30 +120,18 @@ main(int argc, char **argv)
 {
 	int			n = argc > 1 ? atoi(argv[1]) : 500;
 	const char *which = argc > 2 ? argv[2] : "both";
-	FILE	   *rows = NULL;
 
-	if (n < 1 || argc > 4 || (strcmp(which, "both") && strcmp(which, "space") && strcmp(which, "ground")) ||
-		(argc == 4 && strcmp(which, "both") == 0))
+	if (n < 1 || argc > 3 || (strcmp(which, "both") && strcmp(which, "space") && strcmp(which, "ground")))
 	{
-		fprintf(stderr, "usage: bench_subtract [N [space|ground [ROWS.tsv]]]\n");
-		return 1;
-	}
-	if (argc == 4 && (rows = fopen(argv[3], "w")) == NULL)
-	{
-		perror(argv[3]);
+		fprintf(stderr, "usage: bench_subtract [N [space|ground]]\n");
 		return 1;
 	}
 	printf("| stamps | lenses | median time | 90th pct. | LM iterations | evaluations | "
 		   "light − mass centre: 68th pct., 1σ coverage | e: 68th pct., 1σ coverage |\n"
 		   "|---|---|---|---|---|---|---|---|\n");
 	if (strcmp(which, "ground") != 0)
-		bench_survey("Euclid", "VIS", 64, 9202, n, rows);
+		bench_survey("Euclid", "VIS", 64, 9202, n);
 	if (strcmp(which, "space") != 0)
-		bench_survey("LSST", "g,r,i", 48, 9201, n, rows);
-	if (rows && fclose(rows) != 0)
-	{
-		perror(argv[3]);
-		return 1;
-	}
+		bench_survey("LSST", "g,r,i", 48, 9201, n);
 	return 0;
 }

@@ -333,19 +333,18 @@ modellers-calibrate: $(SGLENS_MODELEVAL)
 # lens light, 'cnn' on 2,000 calibration lenses (seeds 9201 and 9202), its
 # network's and the light's estimates written apart, then
 # bench/light_floor.py.
-# light_rows(model file, calibration set): its --light rows, afresh
-light_rows = rm -f $(TRAIN_DIR)/$(basename $(notdir $(1)))-light.tsv; \
+# light_file(model file): its --light rows; light_rows(model file,
+# calibration set): write them afresh
+light_file = $(TRAIN_DIR)/$(basename $(notdir $(1))).light
+light_rows = rm -f $(call light_file,$(1)).tsv; \
 	$(TRAIN_ENV) $(SGLENS_MODELEVAL) --weights $(1) $(2) --n 2000 --methods cnn \
-		--rows $(TRAIN_DIR)/$(basename $(notdir $(1)))-light.tsv \
-		--light $(TRAIN_DIR)/$(basename $(notdir $(1))).light > /dev/null
+		--rows $(call light_file,$(1)).tsv --light $(call light_file,$(1)) > /dev/null
 modellers-light-floor: $(SGLENS_MODELEVAL)
 	@mkdir -p $(TRAIN_DIR)
 	$(call light_rows,$(MODELLER_GROUND_LIGHTLESS),$(GROUND_CALIBRATION))
 	$(call light_rows,$(MODELLER_SPACE),$(SPACE_CALIBRATION))
 	$(call light_rows,$(MODELLER_SPACE_WIDE),$(SPACE_CALIBRATION))
-	python3 bench/light_floor.py \
-		$(TRAIN_DIR)/$(basename $(notdir $(MODELLER_GROUND_LIGHTLESS))).light:0.2 \
-		$(TRAIN_DIR)/$(basename $(notdir $(MODELLER_SPACE))).light:0.1 \
-		$(TRAIN_DIR)/$(basename $(notdir $(MODELLER_SPACE_WIDE))).light:0.1
+	python3 bench/light_floor.py $(call light_file,$(MODELLER_GROUND_LIGHTLESS)):0.2 \
+		$(call light_file,$(MODELLER_SPACE)):0.1 $(call light_file,$(MODELLER_SPACE_WIDE)):0.1
 .PHONY: modellers-eval modellers-eval-ground modellers-eval-space modellers-calibrate \
 	modellers-light-floor
